@@ -1,0 +1,1 @@
+"""The service package: build the app with ``create_app`` from ``.main``."""

@@ -1,0 +1,1 @@
+"""Database access: the async engine, sessions and Alembic migrations."""
