@@ -44,6 +44,9 @@ DEPENDENCY_MODULES = frozenset(
 )
 RESERVED_NAMES = frozenset({"test", "tests", "src"})
 FALLBACK_SLUG = "service"
+# Longer names make import lines that no formatter keeps stable across variants.
+MAX_SLUG_LENGTH = 48
+MAX_MODULE_LENGTH = 40
 SLUG_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 MODULE_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 REALM_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -63,6 +66,14 @@ def reserved_reason(module: str) -> str:
     return ""
 
 
+def _shorten(value: str, limit: int, separator: str) -> str:
+    """Cut ``value`` to at most ``limit`` characters, at a word boundary when there is one."""
+    if len(value) <= limit:
+        return value
+    cut = value[: limit + 1].rsplit(separator, 1)[0] if separator in value[: limit + 1] else ""
+    return (cut or value[:limit]).rstrip(separator)
+
+
 def slugify(name: object) -> str:
     """Derive a valid project slug (lowercase words joined by hyphens) from a name."""
     ascii_name = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
@@ -71,8 +82,9 @@ def slugify(name: object) -> str:
         return FALLBACK_SLUG
     if slug[0].isdigit():
         slug = f"{FALLBACK_SLUG}-{slug}"
+    slug = _shorten(slug, MAX_SLUG_LENGTH, "-")
     if reserved_reason(slug.replace("-", "_")):
-        slug = f"{slug}-{FALLBACK_SLUG}"
+        slug = f"{_shorten(slug, MAX_SLUG_LENGTH - len(FALLBACK_SLUG) - 1, '-')}-{FALLBACK_SLUG}"
     return slug
 
 
@@ -81,8 +93,9 @@ def module_name(slug: object) -> str:
     module = re.sub(r"[^a-z0-9_]+", "_", str(slug).lower()).strip("_") or FALLBACK_SLUG
     if module[0].isdigit():
         module = f"{FALLBACK_SLUG}_{module}"
+    module = _shorten(module, MAX_MODULE_LENGTH, "_")
     if reserved_reason(module):
-        module = f"{module}_{FALLBACK_SLUG}"
+        module = f"{_shorten(module, MAX_MODULE_LENGTH - len(FALLBACK_SLUG) - 1, '_')}_{FALLBACK_SLUG}"
     return module
 
 
@@ -94,6 +107,8 @@ def slug_error(value: object) -> str:
             f"project_slug '{slug}' must be lowercase letters and digits in words joined by "
             "single hyphens, starting with a letter (for example 'orders-service')"
         )
+    if len(slug) > MAX_SLUG_LENGTH:
+        return f"project_slug '{slug}' is too long: at most {MAX_SLUG_LENGTH} characters"
     reason = reserved_reason(slug.replace("-", "_"))
     return f"project_slug '{slug}' is refused: {reason}" if reason else ""
 
@@ -106,6 +121,8 @@ def module_error(value: object) -> str:
             f"module_name '{module}' must be a lowercase Python identifier: letters, digits "
             "and underscores, starting with a letter (for example 'orders_service')"
         )
+    if len(module) > MAX_MODULE_LENGTH:
+        return f"module_name '{module}' is too long: at most {MAX_MODULE_LENGTH} characters"
     reason = reserved_reason(module)
     return f"module_name '{module}' is refused: {reason}" if reason else ""
 

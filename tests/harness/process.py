@@ -32,14 +32,15 @@ class ServiceProcess:
     name: str
     argv: Sequence[str]
     log_path: Path
-    env: Mapping[str, str] | None = None
+    env: Mapping[str, str] | None = None  # added to the base environment
     cwd: Path | None = None
+    base_env: Mapping[str, str] | None = None  # the environment to start from (default: ours)
     popen: subprocess.Popen[bytes] | None = field(default=None, init=False)
 
     def start(self) -> None:
         """Start the process in its own session so that it outlives the harness command."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        environ = dict(os.environ)
+        environ = dict(os.environ if self.base_env is None else self.base_env)
         if self.env:
             environ.update(self.env)
         with self.log_path.open("ab") as log:

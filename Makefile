@@ -1,0 +1,28 @@
+# The template's own tasks. `uv` comes from PATH, or from pip when missing.
+UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
+DEST ?= ../my-service
+
+.DEFAULT_GOAL := help
+.PHONY: help uv render bootstrap test test-fast lint
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
+
+uv:
+	@command -v uv >/dev/null || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.9"
+
+render: uv ## Render a service with the default answers into DEST (default ../my-service)
+	$(UV) run copier copy --trust --defaults --vcs-ref HEAD . $(DEST)
+
+bootstrap: ## Install the Debian packages, uv, Keycloak and the compose checker the tests need
+	bash scripts/bootstrap.sh
+
+test: bootstrap ## Run every template test: render layer, boot layer (real services), naming
+	$(UV) run --no-sync pytest
+
+test-fast: uv ## The render layer and unit tests only (no services)
+	$(UV) run pytest -m "not boot"
+
+lint: uv ## Lint the template's own Python (extensions and tests)
+	$(UV) run ruff check
+	$(UV) run ruff format --check
