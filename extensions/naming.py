@@ -95,7 +95,9 @@ def module_name(slug: object) -> str:
         module = f"{FALLBACK_SLUG}_{module}"
     module = _shorten(module, MAX_MODULE_LENGTH, "_")
     if reserved_reason(module):
-        module = f"{_shorten(module, MAX_MODULE_LENGTH - len(FALLBACK_SLUG) - 1, '_')}_{FALLBACK_SLUG}"
+        module = (
+            f"{_shorten(module, MAX_MODULE_LENGTH - len(FALLBACK_SLUG) - 1, '_')}_{FALLBACK_SLUG}"
+        )
     return module
 
 
@@ -131,7 +133,9 @@ def realm_error(value: object) -> str:
     """Validate a Keycloak realm name; return the reason it is refused, or ''."""
     realm = str(value)
     if realm == "master":
-        return "keycloak_realm 'master' is Keycloak's administration realm; pick a realm of your own"
+        return (
+            "keycloak_realm 'master' is Keycloak's administration realm; pick a realm of your own"
+        )
     if not REALM_PATTERN.match(realm):
         return (
             f"keycloak_realm '{realm}' must be letters, digits, '-' and '_', "
@@ -164,7 +168,7 @@ def name_error(value: object) -> str:
     name = str(value)
     if not name.strip():
         return "project_name must not be empty"
-    if any(char in name for char in "\"\\\n\r"):
+    if any(char in name for char in '"\\\n\r'):
         return "project_name must not contain quotes, backslashes or line breaks"
     return ""
 

@@ -11,7 +11,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[VARIANT_SUMMARIES] = []
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     """Show each booted variant's own pytest summary line."""
     summaries = config.stash.get(VARIANT_SUMMARIES, [])
     if summaries:

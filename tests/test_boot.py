@@ -1,4 +1,4 @@
-"""Boot layer: deep variants installed, booted on real services, their own suites run with no skip."""
+"""Boot layer: deep variants booted on real services, their own suites run with nothing skipped."""
 
 from __future__ import annotations
 

@@ -25,7 +25,10 @@ def test_every_question_has_a_type_help_and_default() -> None:
         ({"project_slug": "My Service"}, "project_slug 'My Service' must be lowercase"),
         ({"project_slug": "class"}, "'class' is a Python keyword"),
         ({"project_slug": "test"}, "is reserved for the project's own layout"),
-        ({"module_name": "my-service"}, "module_name 'my-service' must be a lowercase Python identifier"),
+        (
+            {"module_name": "my-service"},
+            "module_name 'my-service' must be a lowercase Python identifier",
+        ),
         ({"module_name": "json"}, "would shadow the standard-library module 'json'"),
         ({"module_name": "tests"}, "is reserved for the project's own layout"),
         ({"module_name": "lambda"}, "'lambda' is a Python keyword"),

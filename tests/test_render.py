@@ -17,13 +17,18 @@ VARIANTS = all_variants()
 # Jinja left in the output; `${{ ... }}` is a CI expression (GitHub Actions), not Jinja.
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
 # What a switched-off database must not leave behind.
-TRACES = {"sqlite": re.compile(r"postgres|asyncpg", re.IGNORECASE), "postgresql": re.compile(r"sqlite", re.IGNORECASE)}
+TRACES = {
+    "sqlite": re.compile(r"postgres|asyncpg", re.IGNORECASE),
+    "postgresql": re.compile(r"sqlite", re.IGNORECASE),
+}
 
 
 def project_files(root: Path) -> list[Path]:
     skipped = {".venv", ".mypy_cache", ".ruff_cache", ".pytest_cache", "__pycache__"}
     return [
-        path for path in root.rglob("*") if path.is_file() and not skipped & set(path.relative_to(root).parts)
+        path
+        for path in root.rglob("*")
+        if path.is_file() and not skipped & set(path.relative_to(root).parts)
     ]
 
 
@@ -74,5 +79,8 @@ def test_variant_renders_lints_and_type_checks(name: str, tmp_path: Path) -> Non
     project.run(["uv", "run", "--no-sync", "ruff", "check"])
     project.run(["uv", "run", "--no-sync", "ruff", "format", "--check"])
     project.run(["uv", "run", "--no-sync", "mypy"])
-    unit = project.run(["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"])
-    assert " passed" in unit.stdout and "skipped" not in unit.stdout, unit.stdout[-2000:]
+    unit = project.run(
+        ["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"]
+    )
+    assert " passed" in unit.stdout, unit.stdout[-2000:]
+    assert "skipped" not in unit.stdout, unit.stdout[-2000:]

@@ -1,11 +1,11 @@
 """Maintainers' commands to reproduce a variant by hand.
 
-    python -m tests.harness variants              list the named variants
-    python -m tests.harness render VARIANT DIR    render a named variant into DIR
-    python -m tests.harness up DIR                start services for the project in DIR, print its environment
-    python -m tests.harness token DIR USER        print an access token for a realm user of DIR's services
-    python -m tests.harness down DIR              stop the services started by `up DIR`
-    python -m tests.harness fetch-keycloak        fetch the Keycloak distribution into the cache
+python -m tests.harness variants              list the named variants
+python -m tests.harness render VARIANT DIR    render a named variant into DIR
+python -m tests.harness up DIR                start services for DIR's project, print its env
+python -m tests.harness token DIR USER        print an access token for a user of DIR's realm
+python -m tests.harness down DIR              stop the services started by `up DIR`
+python -m tests.harness fetch-keycloak        fetch the Keycloak distribution into the cache
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 
 import httpx
 
-from tests.harness.keycloak import cache_dir, ensure_distribution
+from tests.harness.cache import cache_dir
+from tests.harness.keycloak import ensure_distribution
 from tests.harness.project import Project
 from tests.harness.render import render
 from tests.harness.stack import NativeStack, choose_stack, stop_state
@@ -36,7 +37,9 @@ def state_file(directory: Path) -> Path:
 
 def token_command(env: dict[str, str], project: Project, username: str) -> str:
     """A curl command that prints an access token for ``username``."""
-    token_url = f"{env['KEYCLOAK_SERVER_URL']}/realms/{env['KEYCLOAK_REALM']}/protocol/openid-connect/token"
+    token_url = (
+        f"{env['KEYCLOAK_SERVER_URL']}/realms/{env['KEYCLOAK_REALM']}/protocol/openid-connect/token"
+    )
     return (
         f"curl -s -d grant_type=password -d client_id={env['KEYCLOAK_CLIENT_ID']} "
         f"-d username={username} -d password={shlex.quote(project.user_password(username))} "
@@ -57,14 +60,18 @@ def fetch_token(env: dict[str, str], project: Project, username: str) -> str:
         timeout=10,
     )
     if response.status_code != 200:
-        raise SystemExit(f"Keycloak refused a token for '{username}': {response.status_code} {response.text}")
+        raise SystemExit(
+            f"Keycloak refused a token for '{username}': {response.status_code} {response.text}"
+        )
     return str(response.json()["access_token"])
 
 
 def load_state(directory: Path) -> dict[str, Any]:
     path = state_file(directory)
     if not path.is_file():
-        raise SystemExit(f"no services are running for {directory}: run `python -m tests.harness up {directory}`")
+        raise SystemExit(
+            f"no services are running for {directory}: run `python -m tests.harness up {directory}`"
+        )
     state: dict[str, Any] = json.loads(path.read_text())
     return state
 
@@ -86,7 +93,8 @@ def command_up(directory: Path, kind: str | None) -> None:
     env["REQUIRE_SERVICES"] = "1"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"stack": stack.state(), "env": env}, indent=2))
-    print(f"# services for {project.root} ({stack.kind}); stop them with: python -m tests.harness down {directory}")
+    print(f"# services for {project.root} ({stack.kind})")
+    print(f"# stop them with: python -m tests.harness down {directory}")
     for key, value in env.items():
         print(f"export {key}={shlex.quote(value)}")
     for user in project.realm.get("users", []):
@@ -103,7 +111,9 @@ def command_down(directory: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m tests.harness", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.harness", description=__doc__.splitlines()[0]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("variants", help="list the named variants")
     render_parser = commands.add_parser("render", help="render a named variant into DIR")
@@ -133,7 +143,10 @@ def main(argv: list[str] | None = None) -> None:
         command_up(args.dir, args.stack)
     elif args.command == "token":
         state = load_state(args.dir)
-        print(fetch_token(state["env"], Project(args.dir.resolve()), args.user))
+        try:
+            print(fetch_token(state["env"], Project(args.dir.resolve()), args.user))
+        except KeyError as exc:
+            raise SystemExit(str(exc.args[0])) from exc
     elif args.command == "down":
         command_down(args.dir)
     elif args.command == "fetch-keycloak":

@@ -10,16 +10,12 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
+from tests.harness.cache import cache_dir
+
 SOURCE_DIR = Path(__file__).resolve().parents[1] / "compose_check"
 SOURCE_FILES = ("go.mod", "go.sum", "main.go")
 BUILD_TIMEOUT = 600  # seconds; a first build on a fresh machine also downloads the modules
 RUN_TIMEOUT = 60
-
-
-def _cache_root() -> Path:
-    """The harness cache: ``$HARNESS_CACHE_DIR`` or ``~/.cache/fastapi-ws-rbac``."""
-    configured = os.environ.get("HARNESS_CACHE_DIR")
-    return Path(configured) if configured else Path.home() / ".cache" / "fastapi-ws-rbac"
 
 
 def _source_hash() -> str:
@@ -34,7 +30,7 @@ def _source_hash() -> str:
 @cache
 def compose_checker() -> Path:
     """Build the compose-check program once per source hash and return the binary's path."""
-    binary = _cache_root() / "compose-check" / _source_hash() / "compose-check"
+    binary = cache_dir() / "compose-check" / _source_hash() / "compose-check"
     if binary.is_file():
         return binary
     go = shutil.which("go")

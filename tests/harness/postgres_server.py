@@ -63,15 +63,23 @@ class NativePostgres:
             argv=_as_owner(
                 [
                     str(self.bin_dir / "postgres"),
-                    "-D", str(self.data_dir),
-                    "-p", str(self.port),
-                    "-k", str(self.socket_dir),
-                    "-c", "listen_addresses=127.0.0.1",
+                    "-D",
+                    str(self.data_dir),
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.socket_dir),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
                     # Durability is not needed for a throwaway test cluster; speed is.
-                    "-c", "fsync=off",
-                    "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off",
-                    "-c", "max_connections=200",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "synchronous_commit=off",
+                    "-c",
+                    "full_page_writes=off",
+                    "-c",
+                    "max_connections=200",
                 ]
             ),
             log_path=workdir / "postgres.log",
@@ -102,9 +110,12 @@ class NativePostgres:
         self._run(
             [
                 str(self.bin_dir / "initdb"),
-                "-D", str(self.data_dir),
-                "-U", SUPERUSER,
-                "-E", "UTF8",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                SUPERUSER,
+                "-E",
+                "UTF8",
                 "--locale=C",
                 "--no-sync",
                 "--auth-local=trust",
@@ -121,9 +132,12 @@ class NativePostgres:
             _as_owner(
                 [
                     str(self.bin_dir / "pg_isready"),
-                    "-h", str(self.socket_dir),
-                    "-p", str(self.port),
-                    "-U", SUPERUSER,
+                    "-h",
+                    str(self.socket_dir),
+                    "-p",
+                    str(self.port),
+                    "-U",
+                    SUPERUSER,
                 ]
             ),
             capture_output=True,
@@ -136,12 +150,18 @@ class NativePostgres:
         return self._run(
             [
                 str(self.bin_dir / "psql"),
-                "-h", str(self.socket_dir),
-                "-p", str(self.port),
-                "-U", SUPERUSER,
-                "-d", database,
-                "-v", "ON_ERROR_STOP=1",
-                "-qAtc", statement,
+                "-h",
+                str(self.socket_dir),
+                "-p",
+                str(self.port),
+                "-U",
+                SUPERUSER,
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qAtc",
+                statement,
             ],
             f"SQL {statement!r}",
         )
@@ -153,7 +173,8 @@ class NativePostgres:
                 raise ValueError(f"'{value}' is not a plain lowercase SQL identifier")
         if "'" in password:
             raise ValueError("the password must not contain a single quote")
-        exists = self.sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{owner}'").strip()
+        # Identifiers are checked above; psql takes no bind parameters on its command line.
+        exists = self.sql(f"SELECT 1 FROM pg_roles WHERE rolname = '{owner}'").strip()  # noqa: S608
         verb = "ALTER" if exists else "CREATE"
         self.sql(f"{verb} ROLE {owner} LOGIN PASSWORD '{password}'")
         self.sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

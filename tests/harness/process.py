@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -72,7 +73,7 @@ class ServiceProcess:
             try:
                 if check():
                     return
-            except Exception:  # noqa: BLE001 - a failing probe only means "not yet"
+            except Exception:  # noqa: S110 - a failing probe only means "not yet"
                 pass
             time.sleep(interval)
         self.stop()
@@ -110,13 +111,9 @@ def stop_pid(pid: int, timeout: float = 15.0) -> None:
     while time.monotonic() < deadline:
         if not pid_alive(pid):
             return
-        try:
-            # Reap it when it is our child, so that it does not linger as a zombie.
+        # Reap it when it is our child, so that it does not linger as a zombie.
+        with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
-        except ChildProcessError:
-            pass
         time.sleep(0.1)
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass

@@ -35,7 +35,9 @@ class Project:
         """The answers copier recorded in .copier-answers.yml."""
         path = self.root / ".copier-answers.yml"
         if not path.is_file():
-            raise FileNotFoundError(f"{self.root} has no .copier-answers.yml: is it a rendered project?")
+            raise FileNotFoundError(
+                f"{self.root} has no .copier-answers.yml: is it a rendered project?"
+            )
         answers: dict[str, Any] = yaml.safe_load(path.read_text())
         return answers
 
@@ -106,14 +108,24 @@ class Project:
         """Apply the Alembic migrations to the database in ``env``."""
         self.run(["uv", "run", "--no-sync", "alembic", "upgrade", "head"], env=env)
 
-    def server(self, env: Mapping[str, str], log_path: Path, port: int | None = None) -> ServiceProcess:
+    def server(
+        self, env: Mapping[str, str], log_path: Path, port: int | None = None
+    ) -> ServiceProcess:
         """A uvicorn process serving the app on a free loopback port (not yet started)."""
         port = port or free_port()
         return ServiceProcess(
             name=f"{self.answers['project_slug']} on 127.0.0.1:{port}",
             argv=[
-                "uv", "run", "--no-sync", "uvicorn", "--factory", f"{self.module}.main:create_app",
-                "--host", "127.0.0.1", "--port", str(port),
+                "uv",
+                "run",
+                "--no-sync",
+                "uvicorn",
+                "--factory",
+                f"{self.module}.main:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
             ],
             log_path=log_path,
             base_env=self.environ(env),

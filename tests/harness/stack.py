@@ -111,7 +111,7 @@ class NativeStack:
         """Give ``project`` its own database, Redis database and realm (renamed with ``tag``)."""
         name = re.sub(r"[^a-z0-9_]", "_", f"v_{tag}".lower()) if tag else project.module
         if project.database == "postgresql":
-            db_url = self.postgres().create_database(name, owner="app", password="app-password")
+            db_url = self.postgres().create_database(name, owner="app", password="app-password")  # noqa: S106
         else:
             db_url = f"sqlite:///{self.workdir / 'sqlite' / name}.db"
             (self.workdir / "sqlite").mkdir(parents=True, exist_ok=True)
@@ -161,11 +161,28 @@ class ComposeStack:
             for name, service in yaml.safe_load(compose_file.read_text())["services"].items()
             if not service.get("profiles")
         ]
-        ports = {"POSTGRES_PORT": free_port(), "REDIS_PORT": free_port(), "KEYCLOAK_PORT": free_port()}
-        name = re.sub(r"[^a-z0-9-]", "-", f"harness-{tag or project.answers['project_slug']}".lower())
+        ports = {
+            "POSTGRES_PORT": free_port(),
+            "REDIS_PORT": free_port(),
+            "KEYCLOAK_PORT": free_port(),
+        }
+        name = re.sub(
+            r"[^a-z0-9-]", "-", f"harness-{tag or project.answers['project_slug']}".lower()
+        )
         env = {**os.environ, **{key: str(value) for key, value in ports.items()}}
         result = subprocess.run(
-            ["docker", "compose", "-p", name, "-f", str(compose_file), "up", "--detach", "--wait", *services],
+            [
+                "docker",
+                "compose",
+                "-p",
+                name,
+                "-f",
+                str(compose_file),
+                "up",
+                "--detach",
+                "--wait",
+                *services,
+            ],
             env=env,
             capture_output=True,
             text=True,
@@ -175,7 +192,9 @@ class ComposeStack:
         if result.returncode != 0:
             logs = subprocess.run(
                 ["docker", "compose", "-p", name, "-f", str(compose_file), "logs", "--tail", "40"],
-                capture_output=True, text=True, check=False,
+                capture_output=True,
+                text=True,
+                check=False,
             )
             raise ServiceStartError(
                 f"docker compose up failed for {compose_file} (exit {result.returncode}):\n"
@@ -222,8 +241,12 @@ def docker_engine_answers() -> bool:
 
 
 def choose_stack(workdir: Path, kind: str | None = None) -> NativeStack | ComposeStack:
-    """The stack named by ``kind`` or $HARNESS_STACK, else compose when Docker answers, else native."""
-    kind = kind or os.environ.get("HARNESS_STACK") or ("compose" if docker_engine_answers() else "native")
+    """The stack named by ``kind`` or $HARNESS_STACK, else compose if Docker answers, or native."""
+    kind = (
+        kind
+        or os.environ.get("HARNESS_STACK")
+        or ("compose" if docker_engine_answers() else "native")
+    )
     if kind == "native":
         return NativeStack(workdir)
     if kind == "compose":

@@ -1,4 +1,4 @@
-"""Named answer sets: the deep variants the boot layer runs, the pairwise render matrix, edge cases."""
+"""Named answer sets: deep variants for the boot layer, a pairwise render matrix, edge cases."""
 
 from __future__ import annotations
 
