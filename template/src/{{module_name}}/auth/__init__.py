@@ -1,0 +1,1 @@
+"""Authentication (JWTs from Keycloak, verified locally) and role-based access control."""

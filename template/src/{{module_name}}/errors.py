@@ -1,0 +1,163 @@
+"""One error family for the whole service, and the handlers that give clients one error shape.
+
+Every error a client sees, over HTTP or WebSocket, carries ``{"code", "msg", "details"}``:
+``code`` is stable and machine-readable, ``msg`` is for people, ``details`` is optional context.
+"""
+
+from __future__ import annotations
+
+import logging
+from enum import IntEnum, StrEnum
+
+from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+logger = logging.getLogger(__name__)
+
+
+class RSPCode(IntEnum):
+    """WebSocket response status codes; 0-3 keep the reference protocol's values."""
+
+    OK = 0
+    ERROR = 1
+    INVALID_DATA = 2
+    PERMISSION_DENIED = 3
+    UNKNOWN_PACKAGE = 4
+    NOT_FOUND = 5
+    CONFLICT = 6
+    UNAUTHENTICATED = 7
+
+
+class ErrorCode(StrEnum):
+    """Stable, machine-readable error codes."""
+
+    INTERNAL = "internal_error"
+    BAD_REQUEST = "bad_request"
+    VALIDATION = "validation_error"
+    INVALID_JSON = "invalid_json"
+    INVALID_FRAME = "invalid_frame"
+    UNKNOWN_PACKAGE = "unknown_package"
+    UNAUTHENTICATED = "unauthenticated"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    CONFLICT = "conflict"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+
+
+def error_body(code: ErrorCode, msg: str, details: object = None) -> dict[str, object]:
+    """The one error shape."""
+    return {"code": code.value, "msg": msg, "details": details}
+
+
+class AppError(Exception):
+    """An error the client caused or must know about, with its HTTP and WebSocket codes."""
+
+    http_status = status.HTTP_500_INTERNAL_SERVER_ERROR
+    rsp_code = RSPCode.ERROR
+    code = ErrorCode.INTERNAL
+
+    def __init__(self, msg: str, details: object = None) -> None:
+        super().__init__(msg)
+        self.msg = msg
+        self.details = details
+
+    def body(self) -> dict[str, object]:
+        """This error in the one error shape."""
+        return error_body(self.code, self.msg, jsonable_encoder(self.details))
+
+
+class InvalidDataError(AppError):
+    """The request's data failed validation."""
+
+    http_status = status.HTTP_422_UNPROCESSABLE_CONTENT
+    rsp_code = RSPCode.INVALID_DATA
+    code = ErrorCode.VALIDATION
+
+
+class AuthenticationError(AppError):
+    """No valid identity: the token is missing, malformed, expired or not ours."""
+
+    http_status = status.HTTP_401_UNAUTHORIZED
+    rsp_code = RSPCode.UNAUTHENTICATED
+    code = ErrorCode.UNAUTHENTICATED
+
+
+class PermissionDeniedError(AppError):
+    """The identity lacks a role the action requires."""
+
+    http_status = status.HTTP_403_FORBIDDEN
+    rsp_code = RSPCode.PERMISSION_DENIED
+    code = ErrorCode.FORBIDDEN
+
+
+class NotFoundError(AppError):
+    """The addressed resource does not exist."""
+
+    http_status = status.HTTP_404_NOT_FOUND
+    rsp_code = RSPCode.NOT_FOUND
+    code = ErrorCode.NOT_FOUND
+
+
+class ConflictError(AppError):
+    """The change conflicts with the current state (a duplicate, for example)."""
+
+    http_status = status.HTTP_409_CONFLICT
+    rsp_code = RSPCode.CONFLICT
+    code = ErrorCode.CONFLICT
+
+
+def validation_details(errors: object) -> list[dict[str, object]]:
+    """Pydantic's errors reduced to location, message and type (no echo of secrets' input)."""
+    if not isinstance(errors, list | tuple):
+        return []
+    return [
+        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
+        for error in errors
+        if isinstance(error, dict)
+    ]
+
+
+_HTTP_CODES = {
+    status.HTTP_400_BAD_REQUEST: ErrorCode.BAD_REQUEST,
+    status.HTTP_401_UNAUTHORIZED: ErrorCode.UNAUTHENTICATED,
+    status.HTTP_403_FORBIDDEN: ErrorCode.FORBIDDEN,
+    status.HTTP_404_NOT_FOUND: ErrorCode.NOT_FOUND,
+    status.HTTP_405_METHOD_NOT_ALLOWED: ErrorCode.METHOD_NOT_ALLOWED,
+    status.HTTP_409_CONFLICT: ErrorCode.CONFLICT,
+}
+
+
+async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)  # noqa: S101 - registered for AppError only
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
+    return JSONResponse(exc.body(), status_code=exc.http_status, headers=headers)
+
+
+async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it only
+    body = error_body(ErrorCode.VALIDATION, "invalid request", validation_details(exc.errors()))
+    return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)  # noqa: S101 - registered for it only
+    code = _HTTP_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST)
+    body = error_body(code, str(exc.detail))
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", exc_info=exc)
+    body = error_body(ErrorCode.INTERNAL, "internal server error")
+    return JSONResponse(body, status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Answer every HTTP error, of any origin, in the one error shape."""
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected_error)
