@@ -7,12 +7,14 @@ Every error a client sees, over HTTP or WebSocket, carries ``{"code", "msg", "de
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from enum import IntEnum, StrEnum
 
 from fastapi import FastAPI, Request, status
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import JsonValue
 from starlette.exceptions import HTTPException
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
 
 
-def error_body(code: ErrorCode, msg: str, details: object = None) -> dict[str, object]:
+def error_body(code: ErrorCode, msg: str, details: JsonValue = None) -> dict[str, JsonValue]:
     """The one error shape."""
     return {"code": code.value, "msg": msg, "details": details}
 
@@ -64,7 +66,7 @@ class AppError(Exception):
         self.msg = msg
         self.details = details
 
-    def body(self) -> dict[str, object]:
+    def body(self) -> dict[str, JsonValue]:
         """This error in the one error shape."""
         return error_body(self.code, self.msg, jsonable_encoder(self.details))
 
@@ -109,14 +111,22 @@ class ConflictError(AppError):
     code = ErrorCode.CONFLICT
 
 
-def validation_details(errors: object) -> list[dict[str, object]]:
-    """Pydantic's errors reduced to location, message and type (no echo of secrets' input)."""
-    if not isinstance(errors, list | tuple):
+def _location(error: Mapping[str, object]) -> list[JsonValue]:
+    location = error.get("loc", ())
+    if not isinstance(location, tuple | list):
         return []
+    return [part for part in location if isinstance(part, str | int)]
+
+
+def validation_details(errors: Sequence[Mapping[str, object]]) -> list[JsonValue]:
+    """Pydantic's errors reduced to location, message and type (the input is not echoed)."""
     return [
-        {"loc": list(error.get("loc", ())), "msg": error.get("msg", ""), "type": error.get("type", "")}
+        {
+            "loc": _location(error),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
         for error in errors
-        if isinstance(error, dict)
     ]
 
 
