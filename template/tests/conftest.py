@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# The real services (from the same variables the service reads), for integration and e2e tests.
+pytest_plugins = ["tests.services"]
+
 
 @pytest.fixture
 def anyio_backend() -> str:

@@ -24,6 +24,8 @@ EDGE_VARIANTS: dict[str, Answers] = {
     "unicode-name": {"project_name": "Café Ünïcode Sërvice"},
     "hyphens-and-spaces": {"project_name": "  orders -- Service  v2 "},
     "keyword-name": {"project_name": "Import"},
+    # Sorts after "tests": import order must not depend on where the package name falls.
+    "late-alphabet-name": {"project_name": "Zoo Keeper"},
     "longest-names": {
         "project_name": "Orders Fulfilment and Returns Gateway Service v2",
         "project_slug": "orders-fulfilment-and-returns-gateway-service-v2",

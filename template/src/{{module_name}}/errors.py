@@ -47,6 +47,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     CONFLICT = "conflict"
     METHOD_NOT_ALLOWED = "method_not_allowed"
+    UNAVAILABLE = "service_unavailable"
 
 
 def error_body(code: ErrorCode, msg: str, details: JsonValue = None) -> dict[str, JsonValue]:
@@ -109,6 +110,14 @@ class ConflictError(AppError):
     http_status = status.HTTP_409_CONFLICT
     rsp_code = RSPCode.CONFLICT
     code = ErrorCode.CONFLICT
+
+
+class ServiceUnavailableError(AppError):
+    """A dependency the action needs (the identity provider, say) does not answer."""
+
+    http_status = status.HTTP_503_SERVICE_UNAVAILABLE
+    rsp_code = RSPCode.ERROR
+    code = ErrorCode.UNAVAILABLE
 
 
 def _location(error: Mapping[str, object]) -> list[JsonValue]:

@@ -1,0 +1,1 @@
+"""Business logic shared by the HTTP and WebSocket handlers, one package per entity."""

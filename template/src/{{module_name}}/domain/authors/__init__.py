@@ -1,0 +1,1 @@
+"""Authors: the example entity, its models, queries and service."""

@@ -1,0 +1,1 @@
+"""WebSocket handlers, one module per area, each with its own PackageRouter."""

@@ -1,0 +1,27 @@
+"""Static checks of the template's sources that every variant depends on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extensions.naming import MAX_MODULE_LENGTH
+from tests.harness.variants import TEMPLATE_ROOT
+
+PLACEHOLDER = "{{ module_name }}"
+LINE_LENGTH = 100  # the rendered project's ruff line-length
+
+
+def python_templates() -> list[Path]:
+    root = TEMPLATE_ROOT / "template"
+    return sorted(path for path in root.rglob("*") if path.name.endswith((".py", ".py.jinja")))
+
+
+def test_lines_naming_the_package_fit_at_the_longest_name() -> None:
+    # ruff format would rewrap such a line for long names only, so no one layout passes for all.
+    too_long = []
+    for path in python_templates():
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            rendered = len(line) + line.count(PLACEHOLDER) * (MAX_MODULE_LENGTH - len(PLACEHOLDER))
+            if PLACEHOLDER in line and rendered > LINE_LENGTH:
+                too_long.append(f"{path.relative_to(TEMPLATE_ROOT)}:{number} ({rendered} chars)")
+    assert too_long == [], "write these imports with a trailing comma, one name per line"
