@@ -31,6 +31,7 @@ class RSPCode(IntEnum):
     NOT_FOUND = 5
     CONFLICT = 6
     UNAUTHENTICATED = 7
+    RATE_LIMITED = 8
 
 
 class ErrorCode(StrEnum):
@@ -48,6 +49,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "conflict"
     METHOD_NOT_ALLOWED = "method_not_allowed"
     UNAVAILABLE = "service_unavailable"
+    RATE_LIMITED = "rate_limited"
 
 
 def error_body(code: ErrorCode, msg: str, details: JsonValue = None) -> dict[str, JsonValue]:
@@ -112,6 +114,14 @@ class ConflictError(AppError):
     code = ErrorCode.CONFLICT
 
 
+class RateLimitedError(AppError):
+    """The caller sent more than its limit allows; it may retry after the window moves on."""
+
+    http_status = status.HTTP_429_TOO_MANY_REQUESTS
+    rsp_code = RSPCode.RATE_LIMITED
+    code = ErrorCode.RATE_LIMITED
+
+
 class ServiceUnavailableError(AppError):
     """A dependency the action needs (the identity provider, say) does not answer."""
 
@@ -146,6 +156,7 @@ _HTTP_CODES = {
     status.HTTP_404_NOT_FOUND: ErrorCode.NOT_FOUND,
     status.HTTP_405_METHOD_NOT_ALLOWED: ErrorCode.METHOD_NOT_ALLOWED,
     status.HTTP_409_CONFLICT: ErrorCode.CONFLICT,
+    status.HTTP_429_TOO_MANY_REQUESTS: ErrorCode.RATE_LIMITED,
 }
 
 

@@ -1,0 +1,1 @@
+"""Rate limits (HTTP requests, WebSocket messages) and the connection limit per user."""
