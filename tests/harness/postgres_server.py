@@ -127,42 +127,21 @@ class NativePostgres:
         self.process.start()
         self.process.wait_ready(lambda: port_open(self.port) and self._accepts(), timeout)
 
+    def _client(self, program: str, *arguments: str) -> list[str]:
+        """A client program's command line, connecting as the superuser over the socket."""
+        connection = ["-h", str(self.socket_dir), "-p", str(self.port), "-U", SUPERUSER]
+        return [str(self.bin_dir / program), *connection, *arguments]
+
     def _accepts(self) -> bool:
         result = subprocess.run(
-            _as_owner(
-                [
-                    str(self.bin_dir / "pg_isready"),
-                    "-h",
-                    str(self.socket_dir),
-                    "-p",
-                    str(self.port),
-                    "-U",
-                    SUPERUSER,
-                ]
-            ),
-            capture_output=True,
-            check=False,
+            _as_owner(self._client("pg_isready")), capture_output=True, check=False
         )
         return result.returncode == 0
 
     def sql(self, statement: str, database: str = "postgres") -> str:
         """Run one statement as the superuser over the Unix socket."""
         return self._run(
-            [
-                str(self.bin_dir / "psql"),
-                "-h",
-                str(self.socket_dir),
-                "-p",
-                str(self.port),
-                "-U",
-                SUPERUSER,
-                "-d",
-                database,
-                "-v",
-                "ON_ERROR_STOP=1",
-                "-qAtc",
-                statement,
-            ],
+            self._client("psql", "-d", database, "-v", "ON_ERROR_STOP=1", "-qAtc", statement),
             f"SQL {statement!r}",
         )
 
