@@ -35,22 +35,25 @@ def state_file(directory: Path) -> Path:
     return cache_dir() / "stacks" / key / "state.json"
 
 
+def token_url(env: dict[str, str]) -> str:
+    """The token endpoint of the realm that ``up`` provisioned."""
+    realm_url = f"{env['KEYCLOAK_SERVER_URL']}/realms/{env['KEYCLOAK_REALM']}"
+    return f"{realm_url}/protocol/openid-connect/token"
+
+
 def token_command(env: dict[str, str], project: Project, username: str) -> str:
     """A curl command that prints an access token for ``username``."""
-    token_url = (
-        f"{env['KEYCLOAK_SERVER_URL']}/realms/{env['KEYCLOAK_REALM']}/protocol/openid-connect/token"
-    )
     return (
         f"curl -s -d grant_type=password -d client_id={env['KEYCLOAK_CLIENT_ID']} "
         f"-d username={username} -d password={shlex.quote(project.user_password(username))} "
-        f"{token_url}"
+        f"{token_url(env)}"
     )
 
 
 def fetch_token(env: dict[str, str], project: Project, username: str) -> str:
     """Ask the realm for an access token with the user's development password."""
     response = httpx.post(
-        f"{env['KEYCLOAK_SERVER_URL']}/realms/{env['KEYCLOAK_REALM']}/protocol/openid-connect/token",
+        token_url(env),
         data={
             "grant_type": "password",
             "client_id": env["KEYCLOAK_CLIENT_ID"],
