@@ -11,6 +11,7 @@ import keyword
 import re
 import sys
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 from jinja2 import Environment
@@ -184,8 +185,19 @@ def quoted(value: object) -> str:
     return json.dumps(str(value), ensure_ascii=False)
 
 
+def prose_list(items: object) -> str:
+    """Join words as prose: "a", "a and b", "a, b and c"; falsy items are left out."""
+    if isinstance(items, str) or not isinstance(items, Iterable):
+        raise TypeError(f"prose_list needs a list of words, got {type(items).__name__}")
+    words = [str(item) for item in items if item]
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} and {words[-1]}"
+
+
 FILTERS = {
     "quoted": quoted,
+    "prose_list": prose_list,
     "slugify": slugify,
     "module_name": module_name,
     "slug_error": slug_error,

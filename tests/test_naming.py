@@ -10,6 +10,7 @@ from extensions.naming import (
     module_error,
     module_name,
     name_error,
+    prose_list,
     quoted,
     realm_error,
     slug_error,
@@ -107,3 +108,12 @@ def test_other_validators() -> None:
 def test_quoted_escapes_for_toml_and_json() -> None:
     assert quoted('a "b" \\ c') == '"a \\"b\\" \\\\ c"'
     assert quoted("Café") == '"Café"'
+
+
+def test_prose_list_joins_the_words_it_is_given() -> None:
+    assert prose_list(["Keycloak"]) == "Keycloak"
+    assert prose_list([False, "Redis", "Keycloak"]) == "Redis and Keycloak"
+    assert prose_list(["PostgreSQL", "Redis", "Keycloak"]) == "PostgreSQL, Redis and Keycloak"
+    assert prose_list([]) == ""
+    with pytest.raises(TypeError, match="needs a list of words"):
+        prose_list("Redis")

@@ -16,11 +16,20 @@ from tests.harness.variants import all_variants
 VARIANTS = all_variants()
 # Jinja left in the output; `${{ ... }}` is a CI expression (GitHub Actions), not Jinja.
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
-# What a switched-off database must not leave behind.
-TRACES = {
+# What the database not chosen must not leave behind, by the database chosen.
+DATABASE_TRACES = {
     "sqlite": re.compile(r"postgres|asyncpg", re.IGNORECASE),
     "postgresql": re.compile(r"sqlite", re.IGNORECASE),
 }
+REDIS_TRACES = re.compile(r"redis", re.IGNORECASE)
+
+
+def switched_off_traces(project: Project) -> dict[str, re.Pattern[str]]:
+    """For each capability the answers switched off, what its traces look like."""
+    traces = {"the other database": DATABASE_TRACES[project.database]}
+    if not project.uses_redis:
+        traces["Redis"] = REDIS_TRACES
+    return traces
 
 
 def project_files(root: Path) -> list[Path]:
@@ -70,10 +79,12 @@ def test_variant_renders_lints_and_type_checks(name: str, tmp_path: Path) -> Non
     recorded = yaml.safe_load((project.root / ".copier-answers.yml").read_text())
     assert {key: recorded[key] for key in answers} == answers
     assert recorded["_src_path"], "copier update needs the template's source in the answers"
-    leftovers = traces_of(project.root, TRACES[project.database])
-    assert leftovers == [], f"the switched-off database left traces: {leftovers}"
+    for capability, pattern in switched_off_traces(project).items():
+        leftovers = traces_of(project.root, pattern)
+        assert leftovers == [], f"{capability}, switched off, left traces: {leftovers}"
     services = validate_compose(project.root / "compose.yaml")
     assert ("postgres" in services) == (project.database == "postgresql")
+    assert ("redis" in services) == project.uses_redis
 
     project.sync()
     project.run(["uv", "run", "--no-sync", "ruff", "check"])

@@ -49,6 +49,11 @@ class Project:
     def database(self) -> str:
         return str(self.answers["database"])
 
+    @property
+    def uses_redis(self) -> bool:
+        """Whether the project was rendered with Redis (answers from before the question: yes)."""
+        return bool(self.answers.get("use_redis", True))
+
     @cached_property
     def realm(self) -> dict[str, Any]:
         """The realm representation from keycloak/realm.json."""

@@ -1,7 +1,7 @@
 """Services for rendered projects: native processes, or the project's own compose file.
 
-``native`` starts PostgreSQL, Redis and Keycloak once and gives every project its own
-database, Redis database and realm. ``compose`` runs each project's compose.yaml with
+``native`` starts PostgreSQL, Redis and Keycloak once (each on first need) and gives every
+project its own database, Redis database (when it uses Redis) and realm. ``compose`` runs each project's compose.yaml with
 ``docker compose up --wait``; it is chosen when a Docker engine answers ``docker info``.
 """
 
@@ -115,22 +115,27 @@ class NativeStack:
         else:
             db_url = f"sqlite:///{self.workdir / 'sqlite' / name}.db"
             (self.workdir / "sqlite").mkdir(parents=True, exist_ok=True)
-        with self._counter_lock:
-            if self._next_redis_db >= REDIS_DATABASES:
-                raise ServiceStartError(f"all {REDIS_DATABASES} Redis databases are in use")
-            redis_db, self._next_redis_db = self._next_redis_db, self._next_redis_db + 1
         realm = dict(project.realm)
         if tag:
             realm["realm"] = f"{realm['realm']}-{tag}"
         keycloak = self.keycloak()
         keycloak.import_realm(realm)
-        return environment_for(
+        env = environment_for(
             project,
             DB_URL=db_url,
-            REDIS_URL=self.redis().url(redis_db),
             KEYCLOAK_SERVER_URL=keycloak.base_url,
             KEYCLOAK_REALM=str(realm["realm"]),
         )
+        if project.uses_redis:
+            env["REDIS_URL"] = self.redis().url(self._take_redis_database())
+        return env
+
+    def _take_redis_database(self) -> int:
+        with self._counter_lock:
+            if self._next_redis_db >= REDIS_DATABASES:
+                raise ServiceStartError(f"all {REDIS_DATABASES} Redis databases are in use")
+            redis_db, self._next_redis_db = self._next_redis_db, self._next_redis_db + 1
+        return redis_db
 
     def state(self) -> dict[str, Any]:
         servers = [self._postgres, self._redis, self._keycloak]
@@ -204,12 +209,14 @@ class ComposeStack:
             db_url = f"postgresql://app:app@127.0.0.1:{ports['POSTGRES_PORT']}/app"
         else:
             db_url = f"sqlite:///{project.root / (project.module + '.db')}"
-        return environment_for(
+        env = environment_for(
             project,
             DB_URL=db_url,
-            REDIS_URL=f"redis://127.0.0.1:{ports['REDIS_PORT']}/0",
             KEYCLOAK_SERVER_URL=f"http://127.0.0.1:{ports['KEYCLOAK_PORT']}",
         )
+        if project.uses_redis:
+            env["REDIS_URL"] = f"redis://127.0.0.1:{ports['REDIS_PORT']}/0"
+        return env
 
     def state(self) -> dict[str, Any]:
         return {"kind": self.kind, "projects": [[name, str(path)] for name, path in self._projects]}

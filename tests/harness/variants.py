@@ -16,7 +16,13 @@ Answers = dict[str, Any]
 # Installed, booted against real services and tested with their own suites.
 DEEP_VARIANTS: dict[str, Answers] = {
     "postgresql": {"project_name": "Deep Postgres", "database": "postgresql"},
-    "sqlite": {"project_name": "Deep Sqlite", "database": "sqlite", "python_version": "3.13"},
+    # A single instance: SQLite, with limits and pushes in process instead of Redis.
+    "sqlite-no-redis": {
+        "project_name": "Deep Sqlite",
+        "database": "sqlite",
+        "python_version": "3.13",
+        "use_redis": False,
+    },
 }
 
 # Answers whose derived names stress the naming rules.

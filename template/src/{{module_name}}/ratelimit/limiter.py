@@ -15,7 +15,7 @@ from typing import Protocol
 
 
 class LimiterUnavailableError(Exception):
-    """The backend could not answer a check (Redis down, say); the fail mode decides."""
+    """The backend could not answer a check (its store is down, say); the fail mode decides."""
 
 
 @dataclass(frozen=True, slots=True)
