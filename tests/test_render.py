@@ -22,6 +22,7 @@ DATABASE_TRACES = {
     "postgresql": re.compile(r"sqlite", re.IGNORECASE),
 }
 REDIS_TRACES = re.compile(r"redis", re.IGNORECASE)
+AUDIT_TRACES = re.compile(r"audit", re.IGNORECASE)
 
 
 def switched_off_traces(project: Project) -> dict[str, re.Pattern[str]]:
@@ -29,6 +30,8 @@ def switched_off_traces(project: Project) -> dict[str, re.Pattern[str]]:
     traces = {"the other database": DATABASE_TRACES[project.database]}
     if not project.uses_redis:
         traces["Redis"] = REDIS_TRACES
+    if not project.answers.get("audit_log", True):
+        traces["the audit trail"] = AUDIT_TRACES
     return traces
 
 

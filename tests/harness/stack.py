@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -71,12 +72,15 @@ class NativeStack:
         self._redis: NativeRedis | None = None
         self._keycloak: NativeKeycloak | None = None
         self._next_redis_db = 0
+        # Outside pytest's temporary root: each pytest run (a variant's own suite, say) resets
+        # that root to mode 0700, which would lock the 'postgres' user out of its own cluster.
+        self._postgres_dir = Path(tempfile.mkdtemp(prefix="fastapi-ws-rbac-postgres-"))
 
     def postgres(self) -> NativePostgres:
         """The PostgreSQL server, started on first use."""
         with self._postgres_lock:
             if self._postgres is None:
-                server = NativePostgres(self.workdir / "postgres")
+                server = NativePostgres(self._postgres_dir / "cluster")
                 server.start()
                 self._postgres = server
             return self._postgres
@@ -142,6 +146,7 @@ class NativeStack:
         return {
             "kind": self.kind,
             "workdir": str(self.workdir),
+            "postgres_dir": str(self._postgres_dir),
             "pids": [server.pid for server in servers if server is not None],
         }
 
@@ -149,6 +154,7 @@ class NativeStack:
         for server in (self._keycloak, self._redis, self._postgres):
             if server is not None:
                 server.stop()
+        shutil.rmtree(self._postgres_dir, ignore_errors=True)
 
 
 class ComposeStack:
@@ -267,6 +273,7 @@ def stop_state(state: dict[str, Any]) -> None:
         for pid in reversed(state["pids"]):
             stop_pid(int(pid))
         shutil.rmtree(state["workdir"], ignore_errors=True)
+        shutil.rmtree(state.get("postgres_dir", state["workdir"]), ignore_errors=True)
     else:
         for name, compose_file in state["projects"]:
             compose_down(name, Path(compose_file))
