@@ -50,6 +50,7 @@ class ErrorCode(StrEnum):
     METHOD_NOT_ALLOWED = "method_not_allowed"
     UNAVAILABLE = "service_unavailable"
     RATE_LIMITED = "rate_limited"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
 
 
 def error_body(code: ErrorCode, msg: str, details: JsonValue = None) -> dict[str, JsonValue]:
@@ -156,6 +157,7 @@ _HTTP_CODES = {
     status.HTTP_404_NOT_FOUND: ErrorCode.NOT_FOUND,
     status.HTTP_405_METHOD_NOT_ALLOWED: ErrorCode.METHOD_NOT_ALLOWED,
     status.HTTP_409_CONFLICT: ErrorCode.CONFLICT,
+    status.HTTP_413_CONTENT_TOO_LARGE: ErrorCode.PAYLOAD_TOO_LARGE,
     status.HTTP_429_TOO_MANY_REQUESTS: ErrorCode.RATE_LIMITED,
 }
 
