@@ -1,4 +1,4 @@
-"""Captured values made storable: what PostgreSQL (text, json) and SQLite both accept.
+"""Captured values made storable: what the database accepts in its text and JSON columns.
 
 A hostile client chooses much of what an audit record holds (paths, queries, bodies, headers,
 WebSocket data), and one value the database refuses would otherwise fail its whole batch. So
@@ -17,7 +17,7 @@ import re
 from pydantic import JsonValue
 
 REPLACEMENT = "\ufffd"
-# NUL (refused by PostgreSQL text and json) and UTF-16 surrogates (not valid UTF-8 alone).
+# NUL (refused in text and JSON by some databases) and UTF-16 surrogates (not valid UTF-8).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 MAX_TEXT_LENGTH = 2_000  # characters of one string inside recorded data
