@@ -14,5 +14,5 @@ async def app_client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """Start the app's lifespan and yield a client that calls it without a socket."""
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://app.test") as client:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
             yield client
