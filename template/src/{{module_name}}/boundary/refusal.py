@@ -8,7 +8,7 @@ from pydantic import JsonValue
 
 Location = tuple[str | int, ...]
 
-# NUL is refused by PostgreSQL text columns; a lone surrogate cannot be encoded as UTF-8.
+# Some databases refuse NUL in text columns; a lone surrogate cannot be encoded as UTF-8.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
