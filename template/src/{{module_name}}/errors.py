@@ -129,6 +129,8 @@ class ServiceUnavailableError(AppError):
     http_status = status.HTTP_503_SERVICE_UNAVAILABLE
     rsp_code = RSPCode.ERROR
     code = ErrorCode.UNAVAILABLE
+    # Seconds a client should wait before retrying; sent as ``Retry-After``.
+    retry_after = 5
 
 
 def _location(error: Mapping[str, object]) -> list[JsonValue]:
@@ -165,6 +167,8 @@ _HTTP_CODES = {
 async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)  # noqa: S101 - registered for AppError only
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
+    if isinstance(exc, ServiceUnavailableError):
+        headers = {"Retry-After": str(exc.retry_after)}
     return JSONResponse(exc.body(), status_code=exc.http_status, headers=headers)
 
 
