@@ -6,6 +6,7 @@ Every error a client sees, over HTTP or WebSocket, carries ``{"code", "msg", "de
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from enum import IntEnum, StrEnum
@@ -56,6 +57,35 @@ class ErrorCode(StrEnum):
 def error_body(code: ErrorCode, msg: str, details: JsonValue = None) -> dict[str, JsonValue]:
     """The one error shape."""
     return {"code": code.value, "msg": msg, "details": details}
+
+
+def error_json(content: object) -> bytes:
+    """JSON for an error that always encodes: non-ASCII is escaped, lone surrogates included.
+
+    An error may quote what a client sent; no quoted text may turn a refusal into a 500.
+    """
+    try:
+        return json.dumps(content, ensure_ascii=True, allow_nan=False).encode("ascii")
+    except ValueError:  # NaN or Infinity somewhere in the details
+        return json.dumps(content, ensure_ascii=True, default=str, allow_nan=True).encode("ascii")
+
+
+# A WebSocket close reason is at most 123 bytes of UTF-8.
+MAX_CLOSE_REASON_BYTES = 123
+
+
+def close_reason(text: str) -> str:
+    """``text`` as a valid close reason: UTF-8 (a lone surrogate becomes "?"), at most 123 bytes."""
+    encoded = text.encode("utf-8", "replace")[:MAX_CLOSE_REASON_BYTES]
+    return encoded.decode("utf-8", "ignore")
+
+
+class ErrorResponse(JSONResponse):
+    """An error in the one shape, rendered by ``error_json``."""
+
+    def render(self, content: object) -> bytes:
+        """The body, which always encodes."""
+        return error_json(content)
 
 
 class AppError(Exception):
@@ -164,31 +194,31 @@ _HTTP_CODES = {
 }
 
 
-async def _app_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _app_error(_request: Request, exc: Exception) -> ErrorResponse:
     assert isinstance(exc, AppError)  # noqa: S101 - registered for AppError only
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationError) else None
     if isinstance(exc, ServiceUnavailableError):
         headers = {"Retry-After": str(exc.retry_after)}
-    return JSONResponse(exc.body(), status_code=exc.http_status, headers=headers)
+    return ErrorResponse(exc.body(), status_code=exc.http_status, headers=headers)
 
 
-async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(_request: Request, exc: Exception) -> ErrorResponse:
     assert isinstance(exc, RequestValidationError)  # noqa: S101 - registered for it only
     body = error_body(ErrorCode.VALIDATION, "invalid request", validation_details(exc.errors()))
-    return JSONResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+    return ErrorResponse(body, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
 
 
-async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(_request: Request, exc: Exception) -> ErrorResponse:
     assert isinstance(exc, HTTPException)  # noqa: S101 - registered for it only
     code = _HTTP_CODES.get(exc.status_code, ErrorCode.BAD_REQUEST)
     body = error_body(code, str(exc.detail))
-    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+    return ErrorResponse(body, status_code=exc.status_code, headers=exc.headers)
 
 
-async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected_error(_request: Request, exc: Exception) -> ErrorResponse:
     logger.exception("unhandled error", exc_info=exc)
     body = error_body(ErrorCode.INTERNAL, "internal server error")
-    return JSONResponse(body, status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
+    return ErrorResponse(body, status_code=status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 def install_error_handlers(app: FastAPI) -> None:
