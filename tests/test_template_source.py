@@ -25,3 +25,16 @@ def test_lines_naming_the_package_fit_at_the_longest_name() -> None:
             if PLACEHOLDER in line and rendered > LINE_LENGTH:
                 too_long.append(f"{path.relative_to(TEMPLATE_ROOT)}:{number} ({rendered} chars)")
     assert too_long == [], "write these imports with a trailing comma, one name per line"
+
+
+# Characters Windows refuses in a file name; a template holding one cannot be checked out there.
+NOT_PORTABLE = set('<>:"\\|?*')
+
+
+def test_template_file_names_are_portable() -> None:
+    refused = [
+        str(path.relative_to(TEMPLATE_ROOT))
+        for path in (TEMPLATE_ROOT / "template").rglob("*")
+        if NOT_PORTABLE & set(path.name) or any(ord(char) < 32 for char in path.name)
+    ]
+    assert refused == [], "rename these: Windows cannot check them out"

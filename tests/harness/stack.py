@@ -1,8 +1,9 @@
 """Services for rendered projects: native processes, or the project's own compose file.
 
 ``native`` starts PostgreSQL, Redis and Keycloak once (each on first need) and gives every
-project its own database, Redis database (when it uses Redis) and realm. ``compose`` runs each project's compose.yaml with
-``docker compose up --wait``; it is chosen when a Docker engine answers ``docker info``.
+project its own database, Redis database (when it uses Redis) and realm. ``compose`` runs
+each project's compose.yaml with ``docker compose up --wait``; it is chosen when a Docker
+engine answers ``docker info``.
 """
 
 from __future__ import annotations
