@@ -26,3 +26,4 @@ test-fast: uv ## The render layer and unit tests only (no services)
 lint: uv ## Lint the template's own Python (extensions and tests)
 	$(UV) run ruff check
 	$(UV) run ruff format --check
+	$(UV) run mypy

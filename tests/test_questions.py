@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.harness.render import render
 from tests.harness.variants import questions
@@ -46,3 +47,13 @@ def test_invalid_answer_is_refused_with_its_reason(
     with pytest.raises(ValueError, match=re.escape(message)):
         render(answers, destination)
     assert not destination.exists() or not any(destination.iterdir()), "nothing may be written"
+
+
+@pytest.mark.parametrize(("database", "use_redis"), [("postgresql", True), ("sqlite", False)])
+def test_redis_is_on_by_default_only_with_postgresql(
+    database: str, use_redis: bool, tmp_path: Path
+) -> None:
+    # SQLite already means a single instance; Redis shares limits and pushes across instances.
+    project = render({"database": database}, tmp_path / "out")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["use_redis"] is use_redis

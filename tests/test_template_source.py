@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from extensions.naming import MAX_MODULE_LENGTH
@@ -38,3 +40,15 @@ def test_template_file_names_are_portable() -> None:
         if NOT_PORTABLE & set(path.name) or any(ord(char) < 32 for char in path.name)
     ]
     assert refused == [], "rename these: Windows cannot check them out"
+
+
+def test_the_harness_and_extensions_type_check_strictly() -> None:
+    # [tool.mypy] in pyproject.toml names the files and turns strict on.
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy"],
+        cwd=TEMPLATE_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -14,7 +14,6 @@ import argparse
 import hashlib
 import json
 import shlex
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -157,4 +156,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()
