@@ -49,5 +49,5 @@ def check_text(value: str, loc: Location, *, max_length: int) -> None:
 
 
 def safe_text(value: str) -> str:
-    """``value`` with unstorable characters replaced, for echoing back."""
+    """``value`` with NUL and lone surrogates replaced by U+FFFD (to echo it, or to store it)."""
     return _UNSTORABLE.sub("\ufffd", value)
