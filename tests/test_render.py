@@ -1,13 +1,19 @@
-"""Render layer: every named variant renders, leaves no Jinja behind, lints and type-checks."""
+"""Render layer: every named variant renders cleanly, then lints, type-checks and unit-tests.
+
+``test_variant_renders_cleanly`` is fast (a render and static checks); the toolchain test installs
+each variant and runs its tools (about a minute each): deselect it with ``-m "not toolchain"``.
+"""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
+from tests.harness.capabilities import CAPABILITIES, expected_files
 from tests.harness.compose_check import validate_compose
 from tests.harness.project import Project
 from tests.harness.render import render
@@ -16,23 +22,8 @@ from tests.harness.variants import all_variants
 VARIANTS = all_variants()
 # Jinja left in the output; `${{ ... }}` is a CI expression (GitHub Actions), not Jinja.
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
-# What the database not chosen must not leave behind, by the database chosen.
-DATABASE_TRACES = {
-    "sqlite": re.compile(r"postgres|asyncpg", re.IGNORECASE),
-    "postgresql": re.compile(r"sqlite", re.IGNORECASE),
-}
-REDIS_TRACES = re.compile(r"redis", re.IGNORECASE)
-AUDIT_TRACES = re.compile(r"audit", re.IGNORECASE)
-
-
-def switched_off_traces(project: Project) -> dict[str, re.Pattern[str]]:
-    """For each capability the answers switched off, what its traces look like."""
-    traces = {"the other database": DATABASE_TRACES[project.database]}
-    if not project.uses_redis:
-        traces["Redis"] = REDIS_TRACES
-    if not project.answers.get("audit_log", True):
-        traces["the audit trail"] = AUDIT_TRACES
-    return traces
+# Characters Windows refuses in a file name (as in test_template_source.py), and control characters.
+NOT_PORTABLE = set('<>:"\\|?*')
 
 
 def project_files(root: Path) -> list[Path]:
@@ -73,21 +64,64 @@ def traces_of(root: Path, pattern: re.Pattern[str]) -> list[str]:
     return found
 
 
+def unportable_names(root: Path) -> list[str]:
+    """Every path in the output with a name Windows refuses or a control character."""
+    return [
+        str(path.relative_to(root))
+        for path in root.rglob("*")
+        if NOT_PORTABLE & set(path.name) or any(ord(char) < 32 for char in path.name)
+    ]
+
+
+def misplaced_files(root: Path, answers: dict[str, Any]) -> list[str]:
+    """Capability files the answers should have rendered but did not, or the other way round."""
+    paths = sorted({path for capability in CAPABILITIES for path in capability.files()})
+    misplaced = []
+    for target, sources in expected_files(paths, answers).items():
+        should_exist = any(renders for _, renders in sources)
+        if (root / target).exists() != should_exist:
+            templates = ", ".join(str(path) for path, _ in sources)
+            state = "missing" if should_exist else "present"
+            misplaced.append(f"{target}: {state} (template: {templates})")
+    return misplaced
+
+
 @pytest.mark.parametrize("name", list(VARIANTS))
-def test_variant_renders_lints_and_type_checks(name: str, tmp_path: Path) -> None:
+def test_variant_renders_cleanly(name: str, tmp_path: Path) -> None:
     answers = VARIANTS[name]
     project = Project(render(answers, tmp_path / name))
+    root = project.root
 
-    assert unrendered_jinja(project.root) == []
-    recorded = yaml.safe_load((project.root / ".copier-answers.yml").read_text())
+    assert unrendered_jinja(root) == []
+    recorded = yaml.safe_load((root / ".copier-answers.yml").read_text())
     assert {key: recorded[key] for key in answers} == answers
     assert recorded["_src_path"], "copier update needs the template's source in the answers"
-    for capability, pattern in switched_off_traces(project).items():
-        leftovers = traces_of(project.root, pattern)
-        assert leftovers == [], f"{capability}, switched off, left traces: {leftovers}"
-    services = validate_compose(project.root / "compose.yaml")
-    assert ("postgres" in services) == (project.database == "postgresql")
-    assert ("redis" in services) == project.uses_redis
+    assert unportable_names(root) == [], "Windows cannot check these rendered names out"
+
+    assert misplaced_files(root, project.answers) == []
+
+    services = validate_compose(root / "compose.yaml")
+    problems = []
+    for capability in CAPABILITIES:
+        on = capability.is_on(project.answers)
+        state = (
+            f"{capability.name} ({capability.question}={project.answers[capability.question]!r})"
+        )
+        if not on:
+            problems += [f"{state} is off: {trace}" for trace in traces_of(root, capability.traces)]
+        problems += [
+            f"{state} is {'on' if on else 'off'}: compose service '{service}' "
+            f"{'missing' if on else 'present'} (compose has {', '.join(services)})"
+            for service in capability.services
+            if (service in services) != on
+        ]
+    assert problems == []
+
+
+@pytest.mark.toolchain
+@pytest.mark.parametrize("name", list(VARIANTS))
+def test_variant_lints_type_checks_and_passes_its_unit_tests(name: str, tmp_path: Path) -> None:
+    project = Project(render(VARIANTS[name], tmp_path / name))
 
     project.sync()
     project.run(["uv", "run", "--no-sync", "ruff", "check"])

@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import yaml
 
@@ -37,24 +37,6 @@ def environment_for(project: Project, **values: str) -> dict[str, str]:
     }
     env.update(values)
     return env
-
-
-class Stack(Protocol):
-    """Something that gives a project the services it needs."""
-
-    kind: str
-
-    def provision(self, project: Project, tag: str | None = None) -> dict[str, str]:
-        """Start or reuse services for ``project``; return the environment it needs."""
-        ...
-
-    def state(self) -> dict[str, Any]:
-        """What a later process needs to stop these services."""
-        ...
-
-    def close(self) -> None:
-        """Stop every service this stack started."""
-        ...
 
 
 class NativeStack:
@@ -269,7 +251,7 @@ def choose_stack(workdir: Path, kind: str | None = None) -> NativeStack | Compos
 
 
 def stop_state(state: dict[str, Any]) -> None:
-    """Stop the services recorded by ``Stack.state()`` in an earlier process."""
+    """Stop the services recorded by a stack's ``state()`` in an earlier process."""
     if state["kind"] == "native":
         for pid in reversed(state["pids"]):
             stop_pid(int(pid))
