@@ -2,13 +2,30 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+
 import pytest
+
+from tests.harness.stack import ComposeStack, NativeStack, choose_stack
 
 VARIANT_SUMMARIES = pytest.StashKey[list[tuple[str, str]]]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[VARIANT_SUMMARIES] = []
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NativeStack | ComposeStack]:
+    """The services of this run, shared by the boot layer and the benchmark's smoke test;
+    natively, Keycloak starts at once in the background."""
+    chosen = choose_stack(tmp_path_factory.mktemp("stack"))
+    if isinstance(chosen, NativeStack):
+        # Keycloak takes the longest to start: overlap it with rendering and installing.
+        threading.Thread(target=chosen.keycloak, daemon=True).start()
+    yield chosen
+    chosen.close()
 
 
 def pytest_terminal_summary(

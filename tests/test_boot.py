@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,23 +12,12 @@ from tests.conftest import VARIANT_SUMMARIES
 from tests.harness.ports import free_port
 from tests.harness.project import Project
 from tests.harness.render import render
-from tests.harness.stack import ComposeStack, NativeStack, choose_stack
+from tests.harness.stack import ComposeStack, NativeStack
 from tests.harness.variants import DEEP_VARIANTS
 
 pytestmark = pytest.mark.boot
 
 SUMMARY = re.compile(r"^=*\s*(\d+ (passed|failed|error|errors)\b.*?)\s*=*$")
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NativeStack | ComposeStack]:
-    """The services of this run; natively, Keycloak starts at once in the background."""
-    chosen = choose_stack(tmp_path_factory.mktemp("stack"))
-    if isinstance(chosen, NativeStack):
-        # Keycloak takes the longest to start: overlap it with rendering and installing.
-        threading.Thread(target=chosen.keycloak, daemon=True).start()
-    yield chosen
-    chosen.close()
 
 
 def pytest_summary(output: str) -> str:

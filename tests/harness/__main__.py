@@ -6,6 +6,7 @@ python -m tests.harness up DIR                start services for DIR's project, 
 python -m tests.harness token DIR USER        print an access token for a user of DIR's realm
 python -m tests.harness down DIR              stop the services started by `up DIR`
 python -m tests.harness fetch-keycloak        fetch the Keycloak distribution into the cache
+python -m tests.harness bench [--smoke] ...   benchmark a rendered service against bare apps
 """
 
 from __future__ import annotations
@@ -130,6 +131,13 @@ def main(argv: list[str] | None = None) -> None:
     down_parser = commands.add_parser("down", help="stop the services started by `up DIR`")
     down_parser.add_argument("dir", type=Path)
     commands.add_parser("fetch-keycloak", help="fetch the Keycloak distribution into the cache")
+    # Imported here: bench imports this module (fetch_token).
+    from tests.harness import bench
+
+    bench_parser = commands.add_parser(
+        "bench", help="benchmark a rendered service against bare Starlette and FastAPI apps"
+    )
+    bench.add_arguments(bench_parser)
     args = parser.parse_args(argv)
 
     if args.command == "variants":
@@ -153,6 +161,8 @@ def main(argv: list[str] | None = None) -> None:
         command_down(args.dir)
     elif args.command == "fetch-keycloak":
         print(f"Keycloak distribution ready at {ensure_distribution()}")
+    elif args.command == "bench":
+        bench.command(args)
 
 
 if __name__ == "__main__":

@@ -39,6 +39,15 @@ def environment_for(project: Project, **values: str) -> dict[str, str]:
     return env
 
 
+def _start(server: NativePostgres | NativeRedis | NativeKeycloak) -> None:
+    """Start ``server``; a start cut short (a failure, Ctrl-C) leaves no process behind."""
+    try:
+        server.start()
+    except BaseException:
+        server.stop()
+        raise
+
+
 class NativeStack:
     """PostgreSQL, Redis and Keycloak as local processes, shared by all projects of a run."""
 
@@ -64,7 +73,7 @@ class NativeStack:
         with self._postgres_lock:
             if self._postgres is None:
                 server = NativePostgres(self._postgres_dir / "cluster")
-                server.start()
+                _start(server)
                 self._postgres = server
             return self._postgres
 
@@ -73,7 +82,7 @@ class NativeStack:
         with self._redis_lock:
             if self._redis is None:
                 server = NativeRedis(self.workdir / "redis")
-                server.start()
+                _start(server)
                 self._redis = server
             return self._redis
 
@@ -83,7 +92,7 @@ class NativeStack:
             if self._keycloak is None:
                 ensure_distribution()
                 server = NativeKeycloak(self.workdir / "keycloak")
-                server.start()
+                _start(server)
                 self._keycloak = server
             return self._keycloak
 
