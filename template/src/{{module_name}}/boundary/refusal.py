@@ -29,6 +29,8 @@ class InputRefusedError(Exception):
 
 def unstorable_text(value: str) -> str | None:
     """Why ``value`` cannot be stored (``nul_character``, ``lone_surrogate``), or None."""
+    if value.isascii():  # O(1) in CPython; ASCII holds no surrogate, so only NUL can be there
+        return "nul_character" if "\x00" in value else None
     found = _UNSTORABLE.search(value)
     if found is None:
         return None
@@ -50,4 +52,6 @@ def check_text(value: str, loc: Location, *, max_length: int) -> None:
 
 def safe_text(value: str) -> str:
     """``value`` with NUL and lone surrogates replaced by U+FFFD (to echo it, or to store it)."""
+    if value.isascii() and "\x00" not in value:  # the common case, without a regex pass
+        return value
     return _UNSTORABLE.sub("\ufffd", value)
