@@ -65,6 +65,12 @@ CAPABILITIES: tuple[Capability, ...] = (
         traces=re.compile(r"audit", re.IGNORECASE),
     ),
     Capability(
+        name="metrics",
+        question="metrics",
+        on=(True,),
+        traces=re.compile(r"prometheus|metrics", re.IGNORECASE),
+    ),
+    Capability(
         name="PostgreSQL",
         question="database",
         on=("postgresql",),

@@ -16,8 +16,13 @@ Answers = dict[str, Any]
 # Installed, booted against real services and tested with their own suites.
 DEEP_VARIANTS: dict[str, Answers] = {
     "postgresql": {"project_name": "Deep Postgres", "database": "postgresql"},
-    # Without the audit trail: no table, routes, middleware or settings of it.
-    "no-audit": {"project_name": "Deep Lean", "database": "postgresql", "audit_log": False},
+    # Without the audit trail and metrics: no table, routes, middleware or settings of them.
+    "no-audit": {
+        "project_name": "Deep Lean",
+        "database": "postgresql",
+        "audit_log": False,
+        "metrics": False,
+    },
     # A single instance: SQLite, with limits and pushes in process instead of Redis.
     "sqlite-no-redis": {
         "project_name": "Deep Sqlite",
