@@ -69,6 +69,7 @@ CAPABILITIES: tuple[Capability, ...] = (
         question="metrics",
         on=(True,),
         traces=re.compile(r"prometheus|metrics", re.IGNORECASE),
+        services=("prometheus", "grafana"),  # compose's "observability" profile
     ),
     Capability(
         name="PostgreSQL",
