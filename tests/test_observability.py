@@ -30,22 +30,11 @@ from tests.harness.render import render
 from tests.harness.variants import all_variants
 
 VARIANTS = all_variants()
+# The variants with metrics on (the answer's default), which render the profile.
+OBSERVED = [name for name, answers in VARIANTS.items() if answers.get("metrics", True)]
 PROFILE_SERVICES = {"prometheus", "grafana"}
 # Series Prometheus itself attaches to every scrape, not families of the service.
 SCRAPE_SERIES = {"up"}
-# Issue 12: families the dashboard shows that another change is adding to metrics/families.py
-# right now. Each entry goes once the family is defined; the test says so when it is.
-AWAITING_FAMILIES = {
-    "audit_queue_depth",
-    "audit_records_written_total",
-    "audit_records_dropped_total",
-    "audit_write_failures_total",
-    "auth_token_rejections_total",
-    "ws_pushes_delivered_total",
-    "ws_pushes_dropped_total",
-    "db_pool_size",
-    "db_pool_checked_out",
-}
 
 
 def test_metric_names_are_read_from_promql() -> None:
@@ -94,14 +83,20 @@ def test_the_profile_exists_exactly_when_metrics_do(project: Project) -> None:
         assert all(volume.endswith(":ro") for volume in mounts), name
 
 
+@pytest.fixture(scope="module", params=OBSERVED)
+def observed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A rendered variant with metrics on, so with the observability profile."""
+    name: str = request.param
+    return Project(render(VARIANTS[name], tmp_path_factory.mktemp("observed") / name))
+
+
 def observability_dir(project: Project) -> Path:
-    if not project.answers["metrics"]:
-        pytest.skip("metrics are off: no observability profile")
+    assert project.answers["metrics"]
     return project.root / "observability"
 
 
-def test_promtool_accepts_the_configuration_and_the_alerts(project: Project) -> None:
-    prometheus = observability_dir(project) / "prometheus"
+def test_promtool_accepts_the_configuration_and_the_alerts(observed: Project) -> None:
+    prometheus = observability_dir(observed) / "prometheus"
     checked = check_config(prometheus / "prometheus.yml")
     assert "alerts.yml" in checked, f"the configuration loads no alert rules:\n{checked}"
     check_rules(prometheus / "alerts.yml")
@@ -111,14 +106,14 @@ def test_promtool_accepts_the_configuration_and_the_alerts(project: Project) -> 
         assert rule["labels"]["severity"] in {"critical", "warning", "info"}, rule["alert"]
         assert {"summary", "description"} <= set(rule["annotations"]), rule["alert"]
     alerts_named = {rule["alert"] for group in alerts["groups"] for rule in group["rules"]}
-    assert ("AuditRecordsDropped" in alerts_named) == project.answers["audit_log"]
+    assert ("AuditRecordsDropped" in alerts_named) == observed.answers["audit_log"]
 
 
 def test_the_commented_token_block_is_valid_once_uncommented(
-    project: Project, tmp_path: Path
+    observed: Project, tmp_path: Path
 ) -> None:
     # The README's steps for METRICS_TOKEN: uncomment the block and write the token file.
-    prometheus = observability_dir(project) / "prometheus"
+    prometheus = observability_dir(observed) / "prometheus"
     lines = (prometheus / "prometheus.yml").read_text().splitlines()
     start = lines.index("    # authorization:")
     end = start
@@ -142,8 +137,8 @@ def load_dashboard(directory: Path) -> dict[str, Any]:
     return dashboard
 
 
-def test_every_panel_uses_the_provisioned_data_source(project: Project) -> None:
-    directory = observability_dir(project)
+def test_every_panel_uses_the_provisioned_data_source(observed: Project) -> None:
+    directory = observability_dir(observed)
     provisioning = directory / "grafana" / "provisioning" / "datasources" / "prometheus.yml"
     (source,) = yaml.safe_load(provisioning.read_text())["datasources"]
     dashboard = load_dashboard(directory)
@@ -159,8 +154,8 @@ def test_every_panel_uses_the_provisioned_data_source(project: Project) -> None:
     assert len({panel["id"] for panel in panels}) == len(panels), "panel ids repeat"
 
 
-def test_promtool_parses_every_dashboard_query(project: Project, tmp_path: Path) -> None:
-    exprs = dashboard_exprs(load_dashboard(observability_dir(project)))
+def test_promtool_parses_every_dashboard_query(observed: Project, tmp_path: Path) -> None:
+    exprs = dashboard_exprs(load_dashboard(observability_dir(observed)))
     assert exprs, "the dashboard has no queries"
     # promtool parses PromQL in rule files: each query becomes a recording rule.
     rules = [
@@ -172,8 +167,8 @@ def test_promtool_parses_every_dashboard_query(project: Project, tmp_path: Path)
     check_rules(path)
 
 
-def test_every_queried_metric_is_defined_by_the_service(project: Project) -> None:
-    directory = observability_dir(project)
+def test_every_queried_metric_is_defined_by_the_service(observed: Project) -> None:
+    directory = observability_dir(observed)
     queried: dict[str, set[str]] = {}
     sources = {
         "dashboard": dashboard_exprs(load_dashboard(directory)),
@@ -183,15 +178,11 @@ def test_every_queried_metric_is_defined_by_the_service(project: Project) -> Non
         for expr in exprs:
             for name in metric_names(expr):
                 queried.setdefault(name, set()).add(origin)
-    package = project.root / "src" / project.answers["module_name"] / "metrics"
+    package = observed.root / "src" / observed.answers["module_name"] / "metrics"
     defined = defined_samples(sorted(package.glob("*.py"))) | SCRAPE_SERIES
     assert "http_requests_total" in defined, f"no families read from {package}"
 
     undefined = {
-        name: sorted(origins)
-        for name, origins in sorted(queried.items())
-        if name not in defined and name not in AWAITING_FAMILIES
+        name: sorted(origins) for name, origins in sorted(queried.items()) if name not in defined
     }
     assert undefined == {}, "queried, but no family of the service exposes them"
-    arrived = sorted(AWAITING_FAMILIES & defined)
-    assert arrived == [], f"defined now: remove {arrived} from AWAITING_FAMILIES"
