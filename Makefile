@@ -1,6 +1,10 @@
 # The template's own tasks. `uv` comes from PATH, or from pip when missing.
 UV = $(shell command -v uv 2>/dev/null || echo python3 -m uv)
 DEST ?= ../my-service
+# REF: the template version to render (a tag, or HEAD for unreleased work); default: the latest
+# release, or HEAD when there is none. The project records this checkout as its source, so
+# `copier update` there pulls later releases from it.
+REF ?=
 
 .DEFAULT_GOAL := help
 .PHONY: help uv render bootstrap test test-fast lint
@@ -11,8 +15,8 @@ help: ## List the targets
 uv:
 	@command -v uv >/dev/null || python3 -m uv --version >/dev/null 2>&1 || python3 -m pip install --quiet "uv==0.13.9"
 
-render: uv ## Render a service with the default answers into DEST (default ../my-service)
-	$(UV) run copier copy --trust --defaults --vcs-ref HEAD . $(DEST)
+render: uv ## Render the latest release with the default answers into DEST (default ../my-service)
+	$(UV) run copier copy --trust --defaults $(if $(REF),--vcs-ref $(REF)) "$(CURDIR)" $(DEST)
 
 bootstrap: ## Install the Debian packages, uv, Keycloak and the compose checker the tests need
 	bash scripts/bootstrap.sh
