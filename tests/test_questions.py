@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from itertools import combinations
 from pathlib import Path
 
 import pytest
 import yaml
 
 from tests.harness.render import render
-from tests.harness.variants import questions
+from tests.harness.variants import (
+    CAPABILITY_QUESTIONS,
+    DEEP_VARIANTS,
+    option_values,
+    questions,
+)
 
 
 def test_every_question_has_a_type_help_and_default() -> None:
@@ -57,3 +63,19 @@ def test_redis_is_on_by_default_only_with_postgresql(
     project = render({"database": database}, tmp_path / "out")
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["use_redis"] is use_redis
+
+
+def test_the_deep_variants_boot_every_pair_of_capability_values() -> None:
+    options = option_values()
+    for name, answers in DEEP_VARIANTS.items():
+        assert set(CAPABILITY_QUESTIONS) <= set(answers), f"{name}: state every capability"
+    booted = list(DEEP_VARIANTS.values())
+    missing = [
+        f"{first}={a} with {second}={b}"
+        for first, second in combinations(CAPABILITY_QUESTIONS, 2)
+        for a in options[first]
+        for b in options[second]
+        if not any(row[first] == a and row[second] == b for row in booted)
+    ]
+    assert missing == [], "no deep variant boots these pairs"
+    assert len(DEEP_VARIANTS) >= 6

@@ -13,13 +13,21 @@ TEMPLATE_ROOT = Path(__file__).resolve().parents[2]
 
 Answers = dict[str, Any]
 
-# Installed, booted against real services and tested with their own suites.
+# Installed, booted against real services and tested with their own suites. Each states every
+# capability answer (CAPABILITY_QUESTIONS): together they boot every pair of their values.
 DEEP_VARIANTS: dict[str, Answers] = {
-    "postgresql": {"project_name": "Deep Postgres", "database": "postgresql"},
+    "postgresql": {
+        "project_name": "Deep Postgres",
+        "database": "postgresql",
+        "use_redis": True,
+        "audit_log": True,
+        "metrics": True,
+    },
     # Without the audit trail and metrics: no table, routes, middleware or settings of them.
     "no-audit": {
         "project_name": "Deep Lean",
         "database": "postgresql",
+        "use_redis": True,
         "audit_log": False,
         "metrics": False,
     },
@@ -29,8 +37,37 @@ DEEP_VARIANTS: dict[str, Answers] = {
         "database": "sqlite",
         "python_version": "3.13",
         "use_redis": False,
+        "audit_log": True,
+        "metrics": True,
+    },
+    # SQLite behind several processes sharing Redis, metrics without the audit trail.
+    "sqlite-redis-no-audit": {
+        "project_name": "Deep Sqlite Shared",
+        "database": "sqlite",
+        "use_redis": True,
+        "audit_log": False,
+        "metrics": True,
+    },
+    # PostgreSQL in one process: the audit trail without Redis, and without metrics.
+    "postgresql-no-redis": {
+        "project_name": "Deep Postgres Single",
+        "database": "postgresql",
+        "python_version": "3.11",
+        "use_redis": False,
+        "audit_log": True,
+        "metrics": False,
+    },
+    # The least: SQLite in one process, no audit trail, no metrics.
+    "sqlite-minimal": {
+        "project_name": "Deep Minimal",
+        "database": "sqlite",
+        "use_redis": False,
+        "audit_log": False,
+        "metrics": False,
     },
 }
+# The questions whose answers change what runs: every pair of their values is booted.
+CAPABILITY_QUESTIONS = ("database", "use_redis", "audit_log", "metrics")
 
 # Answers whose derived names stress the naming rules.
 EDGE_VARIANTS: dict[str, Answers] = {
