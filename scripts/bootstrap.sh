@@ -2,7 +2,8 @@
 # Install what the template's tests need on a fresh Debian machine; quick when all is there.
 #   Debian packages: PostgreSQL server, redis-server, Maven and a JDK (for Keycloak), Go (compose check, promtool)
 #   uv, the template's dev environment, the Keycloak distribution (cached), the compose checker,
-#   promtool (built from Prometheus' Go module, cached; the first build takes minutes)
+#   promtool (built from Prometheus' Go module, cached; the first build takes minutes), actionlint
+#   (built from its Go module, cached); zizmor, hadolint and pre-commit come with the dev environment
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,3 +32,4 @@ fi
 "${uv[@]}" run --no-sync python -m tests.harness fetch-keycloak
 "${uv[@]}" run --no-sync python -c "from tests.harness.compose_check import compose_checker; print('compose checker ready at', compose_checker())"
 "${uv[@]}" run --no-sync python -c "from tests.harness.promtool import promtool; print('promtool ready at', promtool())"
+"${uv[@]}" run --no-sync python -c "from tests.harness.cilint import actionlint; print('actionlint ready at', actionlint())"

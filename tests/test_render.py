@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.conftest import RenderedVariant
 from tests.harness.capabilities import CAPABILITIES, expected_files
 from tests.harness.compose_check import validate_compose
 from tests.harness.project import Project
@@ -87,9 +88,9 @@ def misplaced_files(root: Path, answers: dict[str, Any]) -> list[str]:
 
 
 @pytest.mark.parametrize("name", list(VARIANTS))
-def test_variant_renders_cleanly(name: str, tmp_path: Path) -> None:
+def test_variant_renders_cleanly(name: str, rendered_variant: RenderedVariant) -> None:
     answers = VARIANTS[name]
-    project = Project(render(answers, tmp_path / name))
+    project = rendered_variant(name)
     root = project.root
 
     assert unrendered_jinja(root) == []

@@ -1,6 +1,7 @@
 """Maintainers' commands to reproduce a variant by hand.
 
 python -m tests.harness variants              list the named variants
+python -m tests.harness variants --json [--deep]   their names as a JSON list (a CI matrix)
 python -m tests.harness render VARIANT DIR    render a named variant into DIR
 python -m tests.harness up DIR                start services for DIR's project, print its env
 python -m tests.harness token DIR USER        print an access token for a user of DIR's realm
@@ -26,7 +27,7 @@ from tests.harness.keycloak import ensure_distribution
 from tests.harness.project import Project
 from tests.harness.render import render
 from tests.harness.stack import NativeStack, choose_stack, stop_state
-from tests.harness.variants import all_variants, variant
+from tests.harness.variants import DEEP_VARIANTS, all_variants, variant
 
 
 def state_file(directory: Path) -> Path:
@@ -118,7 +119,13 @@ def main(argv: list[str] | None = None) -> None:
         prog="python -m tests.harness", description=__doc__.splitlines()[0]
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("variants", help="list the named variants")
+    variants_parser = commands.add_parser("variants", help="list the named variants")
+    variants_parser.add_argument(
+        "--json", action="store_true", help="print the names only, as one JSON list"
+    )
+    variants_parser.add_argument(
+        "--deep", action="store_true", help="only the deep variants (the boot layer's)"
+    )
     render_parser = commands.add_parser("render", help="render a named variant into DIR")
     render_parser.add_argument("variant")
     render_parser.add_argument("dir", type=Path)
@@ -141,8 +148,12 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     if args.command == "variants":
-        for name, answers in all_variants().items():
-            print(f"{name}: {json.dumps(answers, ensure_ascii=False)}")
+        variants = DEEP_VARIANTS if args.deep else all_variants()
+        if args.json:
+            print(json.dumps(list(variants), ensure_ascii=False))
+        else:
+            for name, answers in variants.items():
+                print(f"{name}: {json.dumps(answers, ensure_ascii=False)}")
     elif args.command == "render":
         try:
             answers = variant(args.variant)
