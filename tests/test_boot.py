@@ -54,7 +54,8 @@ def test_variant_boots_and_passes_its_own_suite(
         server.stop()
 
     result = project.run(
-        ["uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider", "-rA"],
+        # -rfE: the failures' and errors' details end the output, which the message keeps.
+        ["uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider", "-rfE"],
         env={**env, "REQUIRE_SERVICES": "1"},
         check=False,
     )
