@@ -122,14 +122,4 @@ def test_variant_renders_cleanly(name: str, rendered_variant: RenderedVariant) -
 @pytest.mark.toolchain
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_variant_lints_type_checks_and_passes_its_unit_tests(name: str, tmp_path: Path) -> None:
-    project = Project(render(VARIANTS[name], tmp_path / name))
-
-    project.sync()
-    project.run(["uv", "run", "--no-sync", "ruff", "check"])
-    project.run(["uv", "run", "--no-sync", "ruff", "format", "--check"])
-    project.run(["uv", "run", "--no-sync", "mypy"])
-    unit = project.run(
-        ["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"]
-    )
-    assert " passed" in unit.stdout, unit.stdout[-2000:]
-    assert "skipped" not in unit.stdout, unit.stdout[-2000:]
+    Project(render(VARIANTS[name], tmp_path / name)).check()

@@ -298,15 +298,7 @@ def test_the_update_equals_a_fresh_render_but_for_our_edits(
 @pytest.mark.toolchain
 def test_the_updated_project_passes_its_checks(updated: Path) -> None:
     project = Project(updated)
-    project.sync()
-    project.run(["uv", "run", "--no-sync", "ruff", "check"])
-    project.run(["uv", "run", "--no-sync", "ruff", "format", "--check"])
-    project.run(["uv", "run", "--no-sync", "mypy"])
-    unit = project.run(
-        ["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"]
-    )
-    assert " passed" in unit.stdout, unit.stdout[-2000:]
-    assert "skipped" not in unit.stdout, unit.stdout[-2000:]
+    project.check()
     assert (
         "test_ours.py"
         in project.run(
@@ -335,20 +327,29 @@ def test_an_answer_changed_at_update_gives_the_fresh_render_of_it(
     assert differences(project, fresh) == set()
 
 
+def migrated_then_updated(
+    template: Path, tmp_path: Path, *, audit_log: bool
+) -> tuple[Project, dict[str, str]]:
+    """A project rendered from v1.0.0 with ``audit_log``, its SQLite database migrated, then
+    updated to v1.0.1 with the audit trail switched the other way and installed again."""
+    root = render(template, tmp_path / "project", BASE, audit_log=audit_log)
+    commit_all(root, "render")
+    project = Project(root)
+    project.sync()
+    database = {"DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'ledger.db'}"}
+    project.migrate(database)
+    commit_all(root, "lock")
+    update(root, audit_log=not audit_log)
+    assert leftovers(root) == []
+    project.sync()
+    return project, database
+
+
 @pytest.mark.toolchain
 def test_switching_the_audit_trail_off_keeps_a_migrated_database_migrating(
     template: Path, tmp_path: Path
 ) -> None:
-    project_root = render(template, tmp_path / "project", BASE, audit_log=True)
-    commit_all(project_root, "render")
-    project = Project(project_root)
-    project.sync()
-    database = {"DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'ledger.db'}"}
-    project.migrate(database)
-    commit_all(project_root, "lock")
-    update(project_root, audit_log=False)
-    assert leftovers(project_root) == []
-    project.sync()
+    project, database = migrated_then_updated(template, tmp_path, audit_log=True)
     project.migrate(database)  # the database says 0002: the revision is still there
     current = project.run(["uv", "run", "--no-sync", "alembic", "current"], env=database)
     assert "0002 (head)" in current.stdout
@@ -366,16 +367,7 @@ def table_names(database: Path) -> set[str]:
 def test_switching_the_audit_trail_on_later_takes_the_documented_step(
     template: Path, tmp_path: Path
 ) -> None:
-    project_root = render(template, tmp_path / "project", BASE, audit_log=False)
-    commit_all(project_root, "render")
-    project = Project(project_root)
-    project.sync()
-    database = {"DB_URL": f"sqlite+aiosqlite:///{tmp_path / 'ledger.db'}"}
-    project.migrate(database)
-    commit_all(project_root, "lock")
-    update(project_root, audit_log=True)
-    assert leftovers(project_root) == []
-    project.sync()
+    project, database = migrated_then_updated(template, tmp_path, audit_log=False)
     # The README's step (Migrations) for a capability switched on over a migrated database.
     for target in ("downgrade", "0001"), ("upgrade", "head"):
         project.run(["uv", "run", "--no-sync", "alembic", *target], env=database)

@@ -109,6 +109,22 @@ class Project:
         """Install the project and its dev tools into its .venv."""
         self.run(["uv", "sync", "--quiet"])
 
+    def check(self) -> None:
+        """Install the project, then ruff, ruff format --check, mypy and its unit tests, which
+        must pass with nothing skipped."""
+        self.sync()
+        self.run(["uv", "run", "--no-sync", "ruff", "check"])
+        self.run(["uv", "run", "--no-sync", "ruff", "format", "--check"])
+        self.run(["uv", "run", "--no-sync", "mypy"])
+        unit = self.run(
+            ["uv", "run", "--no-sync", "pytest", "-q", "-p", "no:cacheprovider", "tests/unit"]
+        )
+        if " passed" not in unit.stdout or "skipped" in unit.stdout:
+            raise ProjectCommandError(
+                f"the unit tests of {self.root} did not all pass, or skipped some:\n"
+                f"{unit.stdout[-2000:]}"
+            )
+
     def migrate(self, env: Mapping[str, str]) -> None:
         """Apply the Alembic migrations to the database in ``env``."""
         self.run(["uv", "run", "--no-sync", "alembic", "upgrade", "head"], env=env)
