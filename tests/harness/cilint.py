@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from tests.harness.cache import cache_dir
+from tests.harness.goinstall import go_install
 
 ACTIONLINT_MODULE = "github.com/rhysd/actionlint/cmd/actionlint"
 ACTIONLINT_VERSION = "v1.7.12"
@@ -31,8 +32,7 @@ class LintError(AssertionError):
 def actionlint() -> Path:
     """Build actionlint once per version into the harness cache and return the binary's path."""
     binary = cache_dir() / "actionlint" / ACTIONLINT_VERSION / "actionlint"
-    if binary.is_file():
-        return binary
+    return go_install(ACTIONLINT_MODULE, ACTIONLINT_VERSION, binary, timeout=BUILD_TIMEOUT)
     go = shutil.which("go")
     if go is None:
         raise RuntimeError(

@@ -10,6 +10,7 @@ from functools import cache
 from pathlib import Path
 
 from tests.harness.cache import cache_dir
+from tests.harness.goinstall import go_install
 
 MODULE = "github.com/prometheus/prometheus/cmd/promtool"
 # Prometheus v3.16.0: its Go module is tagged v0.3MM.P for release v3.MM.P. Keep it in step with
@@ -28,8 +29,7 @@ RUN_TIMEOUT = 60
 def promtool() -> Path:
     """Build promtool once per version into the harness cache and return the binary's path."""
     binary = cache_dir() / "promtool" / f"{VERSION}-{TAGS}" / "promtool"
-    if binary.is_file():
-        return binary
+    return go_install(MODULE, VERSION, binary, tags=TAGS, timeout=BUILD_TIMEOUT)
     go = shutil.which("go")
     if go is None:
         raise RuntimeError(f"`go` is not on PATH: the Go toolchain is needed to build {MODULE}")
