@@ -38,7 +38,7 @@ def test_variant_boots_and_passes_its_own_suite(
     name: str, stack: NativeStack | ComposeStack, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     project = Project(render(DEEP_VARIANTS[name], tmp_path / name))
-    project.sync()
+    project.sync(compile_bytecode=True)
     env = stack.provision(project, tag=name)
     if project.has_migrations():
         project.migrate(env)

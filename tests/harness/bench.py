@@ -1292,7 +1292,7 @@ def prepare_project(directory: Path, answers: Answers) -> Project:
     else:
         render(answers, directory)
         project = Project(directory)
-    project.sync()
+    project.sync(compile_bytecode=True)
     return project
 
 

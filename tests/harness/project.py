@@ -105,9 +105,15 @@ class Project:
             )
         return result
 
-    def sync(self) -> None:
-        """Install the project and its dev tools into its .venv."""
-        self.run(["uv", "sync", "--quiet"])
+    def sync(self, *, compile_bytecode: bool = False) -> None:
+        """Install the project and its dev tools into its .venv.
+
+        ``compile_bytecode`` for a project that starts many interpreters (a booted suite starts a
+        server per module): with PYTHONDONTWRITEBYTECODE set, as on the CI machines, nothing
+        installed is otherwise ever cached, and each start compiles FastAPI, SQLAlchemy and
+        Pydantic again (3.5 s to import the app instead of 1.5 s).
+        """
+        self.run(["uv", "sync", "--quiet", *(["--compile-bytecode"] if compile_bytecode else [])])
 
     def check(self) -> None:
         """Install the project, then ruff, ruff format --check, mypy and its unit tests, which
