@@ -41,7 +41,7 @@ def _version_root() -> Path:
     return cache_dir() / "keycloak" / KEYCLOAK_VERSION
 
 
-def _build_cache() -> Path:
+def build_cache() -> Path:
     """Return where the Quarkus build is shared, named by the BUILD_OPTIONS it depends on."""
     return _version_root() / ("start-dev" + "".join(BUILD_OPTIONS))
 
@@ -163,10 +163,10 @@ class NativeKeycloak:
 
         shutil.copytree(dist, self.home, symlinks=True, ignore=skip_jars)
         (self.home / "lib" / "lib").symlink_to(lib / "lib", target_is_directory=True)
-        if _build_cache().is_dir():
+        if build_cache().is_dir():
             # A build published by an earlier instance spares the Quarkus re-augmentation.
             shutil.rmtree(self.home / "lib" / "quarkus")
-            shutil.copytree(_build_cache(), self.home / "lib" / "quarkus")
+            shutil.copytree(build_cache(), self.home / "lib" / "quarkus")
         if self.import_files:
             (self.home / "data" / "import").mkdir(parents=True)
             for path in self.import_files:
@@ -174,12 +174,12 @@ class NativeKeycloak:
 
     def _publish_build(self) -> None:
         """Share this instance's lib/quarkus, renamed into place so no one sees half of it."""
-        if _build_cache().is_dir():
+        if build_cache().is_dir():
             return
         scratch = Path(tempfile.mkdtemp(prefix=".partial-", dir=_version_root()))
         try:
             shutil.copytree(self.home / "lib" / "quarkus", scratch / "quarkus")
-            (scratch / "quarkus").rename(_build_cache())
+            (scratch / "quarkus").rename(build_cache())
         except OSError:
             pass  # another instance published first: nothing is lost
         finally:
