@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what the template's tests need on a fresh Debian machine; quick when all is there.
-#   Debian packages: PostgreSQL server, redis-server, Maven and a JDK (for Keycloak), Go (compose check, promtool)
+#   Debian packages: PostgreSQL server, redis-server, Maven and a JDK (for Keycloak), Go (compose check, promtool),
+#   npm (the AsyncAPI JSON Schema)
 #   uv, the template's dev environment, the Keycloak distribution (cached), the compose checker,
 #   promtool (built from Prometheus' Go module, cached; the first build takes minutes), actionlint
 #   (built from its Go module, cached); zizmor, hadolint and pre-commit come with the dev environment
@@ -14,6 +15,7 @@ command -v java >/dev/null || missing+=(default-jdk-headless)
 command -v mvn >/dev/null || missing+=(maven)
 command -v go >/dev/null || missing+=(golang-go)
 command -v git >/dev/null || missing+=(git)
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]})); then
   echo "bootstrap: installing Debian packages: ${missing[*]}"
   sudo=""
@@ -33,3 +35,4 @@ fi
 "${uv[@]}" run --no-sync python -c "from tests.harness.compose_check import compose_checker; print('compose checker ready at', compose_checker())"
 "${uv[@]}" run --no-sync python -c "from tests.harness.promtool import promtool; print('promtool ready at', promtool())"
 "${uv[@]}" run --no-sync python -c "from tests.harness.cilint import actionlint; print('actionlint ready at', actionlint())"
+"${uv[@]}" run --no-sync python -c "from tests.harness.asyncapi_schema import asyncapi_schema_path; print('AsyncAPI schema ready at', asyncapi_schema_path())"
