@@ -7,7 +7,7 @@ DEST ?= ../my-service
 REF ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help uv render bootstrap test test-fast lint
+.PHONY: help uv render bootstrap test test-fast lint docs
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-10s %s\n", $$1, $$2}'
@@ -32,3 +32,6 @@ lint: uv ## Lint the template's own Python (extensions and tests)
 	$(UV) run ruff check
 	$(UV) run ruff format --check
 	$(UV) run mypy
+
+docs: uv ## Build the documentation site strictly into site/ (uv run mkdocs serve to browse it)
+	NO_MKDOCS_2_WARNING=1 $(UV) run mkdocs build --strict
