@@ -23,6 +23,8 @@ from tests.harness.variants import all_variants
 VARIANTS = all_variants()
 # Jinja left in the output; `${{ ... }}` is a CI expression (GitHub Actions), not Jinja.
 UNRENDERED = re.compile(r"(?<!\$)\{\{|\{%|%\}|\{#")
+# The package scaffolder's templates (src/<module>/scaffold/templates/*.j2) are Jinja on purpose.
+SCAFFOLD_TEMPLATES_SUFFIX = ".j2"
 # Characters Windows refuses in a file name (as in test_template_source.py), and control characters.
 NOT_PORTABLE = set('<>:"\\|?*')
 
@@ -44,6 +46,8 @@ def unrendered_jinja(root: Path) -> list[str]:
         if path.suffix == ".jinja" or "{{" in str(relative):
             found.append(f"{relative}: unrendered file name")
             continue
+        if path.suffix == SCAFFOLD_TEMPLATES_SUFFIX:
+            continue  # the scaffolder's own Jinja templates, copied as they are
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), start=1):
             if UNRENDERED.search(line):
                 found.append(f"{relative}:{number}: {line.strip()}")
