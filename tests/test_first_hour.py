@@ -5,6 +5,7 @@ answer says what to do instead; ``scripts/services.py up`` starts PostgreSQL, Re
 Keycloak from the programs installed here at the addresses in ``.env``; ``make migrate``; the
 service started as ``make run`` does; ``scripts/client.py`` answers an authenticated HTTP call
 and a WebSocket package; the project's tests find the services through ``.env`` alone;
+a package from the project's scaffolder answers once ``make realm`` has imported its role;
 ``scripts/services.py down`` stops everything.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +90,27 @@ def first_hour(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FirstHour]:
         project.run([*SERVICES, "down"], env=native_env, check=False)
 
 
+@contextmanager
+def served(first_hour: FirstHour, log_path: Path) -> Iterator[None]:
+    """The service as ``make run`` starts it (its own entry point, its address from .env),
+    until the block ends; its log holds no traceback."""
+    project = first_hour.project
+    server = ServiceProcess(
+        name="first-hour service",
+        argv=["uv", "run", "--no-sync", "python", "-m", project.module],
+        log_path=log_path,
+        base_env=project.environ(),
+        cwd=project.root,
+    )
+    server.start()
+    try:
+        server.wait_ready(lambda: port_open(first_hour.ports["app"]), timeout=60)
+        yield
+    finally:
+        server.stop()
+    assert "Traceback" not in log_path.read_text()
+
+
 def test_services_up_without_an_engine_says_what_to_do(tmp_path: Path) -> None:
     project = Project(render(variant("sqlite-minimal"), tmp_path / "service"))
     # A docker client whose engine (or compose plugin) does not answer, as on this machine.
@@ -115,18 +138,7 @@ def test_a_first_run_answers_http_and_a_websocket_package(
 ) -> None:
     project = first_hour.project
     project.run(["make", "migrate"])
-    port = first_hour.ports["app"]
-    # `make run`: the service's own entry point, its address from .env.
-    server = ServiceProcess(
-        name="first-hour service",
-        argv=["uv", "run", "--no-sync", "python", "-m", project.module],
-        log_path=tmp_path / "service.log",
-        base_env=project.environ(),
-        cwd=project.root,
-    )
-    server.start()
-    try:
-        server.wait_ready(lambda: port_open(port), timeout=60)
+    with served(first_hour, tmp_path / "service.log"):
         me = project.run([*CLIENT, "http", "alice", "GET", "/auth/me"])
         assert me.stdout.startswith("200 OK"), me.stdout
         assert '"username": "alice"' in me.stdout
@@ -139,9 +151,6 @@ def test_a_first_run_answers_http_and_a_websocket_package(
         )
         assert refused.returncode == 1
         assert json.loads(refused.stdout)["data"]["code"] == "forbidden"
-    finally:
-        server.stop()
-    assert "Traceback" not in (tmp_path / "service.log").read_text()
 
 
 def test_the_projects_tests_find_the_services_through_env_alone(first_hour: FirstHour) -> None:
@@ -152,6 +161,35 @@ def test_the_projects_tests_find_the_services_through_env_alone(first_hour: Firs
     )
     assert result.returncode == 0, result.stdout[-4000:]
     assert "skipped" not in result.stdout
+
+
+def test_a_scaffolded_package_answers_once_make_realm_imported_its_role(
+    first_hour: FirstHour, tmp_path: Path
+) -> None:
+    """After the project's own tests (it changes the realm and the project): the README's
+    "Add a WebSocket package", then ``make realm``, a restart and a call by the package's name."""
+    project = first_hour.project
+    offline = project.run([*CLIENT, "http", "alice", "GET", "/auth/me"], check=False)
+    assert offline.returncode == 1
+    assert offline.stdout == ""
+    assert offline.stderr.count("\n") == 1, offline.stderr  # one line, no traceback
+    assert "does not answer" in offline.stderr
+    assert "APP_PORT" in offline.stderr
+    scaffold = ["uv", "run", "--no-sync", "python", "-m", f"{project.module}.scaffold"]
+    project.run([*scaffold, "package", "greet", "--roles", "greeter", "--schema", "name:str:1..40"])
+    imported = project.run(["make", "realm"], env=first_hour.native_env)
+    assert "replaced" in imported.stdout, imported.stdout
+    with served(first_hour, tmp_path / "service.log"):
+        greeted = project.run([*CLIENT, "ws", "alice", "GREET", '{"name": "Ada"}'])
+        answer = json.loads(greeted.stdout)
+        assert answer["status_code"] == 0, answer
+        assert answer["data"] == {"name": "Ada"}
+        refused = project.run([*CLIENT, "ws", "carol", "GREET", '{"name": "Eve"}'], check=False)
+        assert refused.returncode == 1
+        assert json.loads(refused.stdout)["data"]["code"] == "forbidden"
+        invalid = project.run([*CLIENT, "ws", "alice", "GREET", '{"name": ""}'], check=False)
+        assert invalid.returncode == 1
+        assert json.loads(invalid.stdout)["status_code"] != 0
 
 
 def test_migrate_without_a_database_is_one_line_naming_the_setting(tmp_path: Path) -> None:
