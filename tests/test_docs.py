@@ -146,5 +146,10 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
     questions = (site / "questions" / "index.html").read_text(encoding="utf-8")
     assert "copier asks" in questions
     changelog = (site / "changelog" / "index.html").read_text(encoding="utf-8")
-    assert "Unreleased" in changelog
+    newest = next(
+        line.removeprefix("## ").split(" (")[0]
+        for line in (TEMPLATE_ROOT / "CHANGELOG.md").read_text().splitlines()
+        if line.startswith("## ")
+    )
+    assert newest in changelog, f"the changelog page lacks its newest section, {newest}"
     assert not (site / "hooks").exists(), "the hook's source was published as a page"
