@@ -21,8 +21,8 @@ render: uv ## Render the latest release with the default answers into DEST (defa
 bootstrap: ## Install the Debian packages, uv, Keycloak and the compose checker the tests need
 	bash scripts/bootstrap.sh
 
-test: bootstrap ## Run every template test: render and update layers (two at a time), then boot
-	$(UV) run --no-sync pytest -m "not boot" -n 2
+test: bootstrap ## Run every template test: render and update layers (three at a time), then boot
+	$(UV) run --no-sync pytest -m "not boot" -n 3
 	$(UV) run --no-sync pytest -m boot
 
 test-fast: uv ## The render layer and unit tests only (no services)

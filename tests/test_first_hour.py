@@ -192,9 +192,8 @@ def test_a_scaffolded_package_answers_once_make_realm_imported_its_role(
         assert json.loads(invalid.stdout)["status_code"] != 0
 
 
-def test_migrate_without_a_database_is_one_line_naming_the_setting(tmp_path: Path) -> None:
-    project = Project(render(variant("postgresql"), tmp_path / "service"))
-    project.sync()
+def test_migrate_without_a_database_is_one_line_naming_the_setting(first_hour: FirstHour) -> None:
+    project = first_hour.project  # DB_URL from the environment wins over .env
     port = free_port()
     result = project.run(
         ["make", "migrate"],

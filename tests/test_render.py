@@ -19,6 +19,10 @@ from tests.harness.compose_check import validate_compose
 from tests.harness.project import Project
 from tests.harness.render import render
 from tests.harness.variants import all_variants
+from tests.test_asyncapi import VARIANTS as ASYNCAPI_VARIANTS
+from tests.test_asyncapi import assert_writes_a_valid_asyncapi_3_document
+from tests.test_scaffold import VARIANTS as SCAFFOLDED
+from tests.test_scaffold import scaffold_two_packages
 
 VARIANTS = all_variants()
 # Jinja left in the output; `${{ ... }}` is a CI expression (GitHub Actions), not Jinja.
@@ -126,4 +130,13 @@ def test_variant_renders_cleanly(name: str, rendered_variant: RenderedVariant) -
 @pytest.mark.toolchain
 @pytest.mark.parametrize("name", list(VARIANTS))
 def test_variant_lints_type_checks_and_passes_its_unit_tests(name: str, tmp_path: Path) -> None:
-    Project(render(VARIANTS[name], tmp_path / name)).check()
+    """Some variants first get scaffolded packages and have their AsyncAPI document validated
+    (tests/test_scaffold.py, tests/test_asyncapi.py): one install and one check serve all."""
+    project = Project(render(VARIANTS[name], tmp_path / name))
+    if name in SCAFFOLDED or name in ASYNCAPI_VARIANTS:
+        project.sync()
+    if name in SCAFFOLDED:
+        scaffold_two_packages(project)
+    if name in ASYNCAPI_VARIANTS:
+        assert_writes_a_valid_asyncapi_3_document(project, tmp_path)
+    project.check()

@@ -1,9 +1,9 @@
 """The rendered project's package scaffolder (``python -m <module>.scaffold package``).
 
-The toolchain tests render a variant, scaffold two packages into it (one with roles, one with
-a field of every type) and run the project's own checks: ruff, ruff format, mypy --strict and
-its unit tests, the new packages' tests among them. A refused name or id leaves the project's
-git working tree clean.
+``scaffold_two_packages`` scaffolds two packages into an installed variant (one with roles, one
+with a field of every type); the render layer's toolchain test calls it on VARIANTS before the
+project's own checks (ruff, ruff format, mypy --strict, its unit tests, the new packages' tests
+among them). A refused name or id leaves the project's git working tree clean.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ import pytest
 from jinja2 import Environment, StrictUndefined
 
 from tests.harness.project import Project
-from tests.harness.render import render
-from tests.harness.variants import TEMPLATE_ROOT, all_variants
+from tests.harness.variants import TEMPLATE_ROOT
 
 VARIANTS = ["longest-names", "sqlite-minimal"]  # default capabilities with the longest names; none
 PACKAGE_DIR = TEMPLATE_ROOT / "template" / "src" / "{{module_name}}"
@@ -55,11 +54,11 @@ def scaffold(project: Project, *arguments: str) -> subprocess.CompletedProcess[s
     return project.run([*command, *arguments], check=False)
 
 
-@pytest.mark.toolchain
-@pytest.mark.parametrize("name", VARIANTS)
-def test_scaffolded_packages_pass_the_projects_checks(name: str, tmp_path: Path) -> None:
-    project = Project(render(all_variants()[name], tmp_path / name))
-    project.sync()
+def scaffold_two_packages(project: Project) -> None:
+    """Into an installed project: one package with roles (one of them new), one with a field of
+    every type; taken names and ids refused, writing nothing. The render layer's toolchain test
+    calls it on the VARIANTS before their checks, which then cover the new packages' code and
+    tests (so a variant is installed and checked once)."""
     git(project.root, "init", "--quiet")
     git(project.root, "add", "--all")
     git(project.root, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "r")
@@ -83,19 +82,5 @@ def test_scaffolded_packages_pass_the_projects_checks(name: str, tmp_path: Path)
         assert result.stderr.startswith("refused: ")
         assert result.stderr.count("\n") == 1
     assert git(project.root, "status", "--porcelain") == ""
-
-    project.check()
-    unit = project.run(
-        [
-            "uv",
-            "run",
-            "--no-sync",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/unit/test_pkg_get_report.py",
-            "tests/unit/test_pkg_tally.py",
-        ]
-    )
-    assert " passed" in unit.stdout
+    for test in ("test_pkg_get_report.py", "test_pkg_tally.py"):
+        assert (project.root / "tests" / "unit" / test).is_file(), test
